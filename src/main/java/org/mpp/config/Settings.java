@@ -1,0 +1,153 @@
+package org.mpp.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.mpp.ladder.OutputSpec;
+
+/**
+ * Every setting MPP reads, read once and checked at start-up. Defaults live in the jar's reference.conf;
+ * nothing here has a fallback of its own. Immutable and thread-safe.
+ */
+public record Settings(Db db, Work work, Roles roles, Media media, List<OutputSpec> ladder) {
+
+    /** Database connection; an empty url means the embedded H2 database in the work folder. */
+    public record Db(Optional<String> url, Optional<String> user, Optional<String> password) {
+    }
+
+    /** Work folders; an empty delivery dir means no delivery copy. */
+    public record Work(Path dir, Path sourceDir, Optional<Path> deliveryDir) {
+    }
+
+    /** Worker threads per role on this node (0 = role off). */
+    public record Roles(int ingest, int transcode, int export) {
+    }
+
+    /**
+     * Media engine settings.
+     *
+     * @param decoderThreads 0 = follow the cores
+     * @param encoderThreads 0 = follow the cores
+     */
+    public record Media(double segmentSeconds, double gopSeconds, int decoderThreads, int encoderThreads) {
+    }
+
+    private static final Set<String> OUTPUT_FIELDS = Set.of("maxX", "maxY", "crf", "preset", "profile", "maxFramerate", "audioBitrate");
+
+    /**
+     * Loads settings as a node or CLI run sees them: {@code -Dmpp...} system properties over {@code file} (or
+     * ./application.conf when {@code file} is empty and that exists) over reference.conf.
+     *
+     * @throws ConfigurationException naming the key and file of the first problem
+     */
+    public static Settings load(Optional<Path> file) {
+        Config fileConfig = ConfigFactory.empty();
+        Path chosen = file.orElse(Path.of("application.conf"));
+        if (file.isPresent() && !Files.isRegularFile(chosen)) {
+            throw new ConfigurationException("Configuration file " + chosen.toAbsolutePath() + " does not exist");
+        }
+        try {
+            if (Files.isRegularFile(chosen)) {
+                fileConfig = ConfigFactory.parseFile(chosen.toFile(), com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(false));
+            }
+            Config config = ConfigFactory.systemProperties().withFallback(fileConfig).withFallback(ConfigFactory.defaultReference()).resolve();
+            return from(config);
+        } catch (ConfigException e) {
+            throw new ConfigurationException("Bad configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads settings from an already assembled config (an application embedding MPP passes its own); it must
+     * include reference.conf's defaults, e.g. {@code myConfig.withFallback(ConfigFactory.defaultReference())}.
+     */
+    public static Settings from(Config config) {
+        try {
+            Config reference = ConfigFactory.defaultReference();
+            config.checkValid(reference, "mpp");
+            rejectUnknownKeys(config.getConfig("mpp"), reference.getConfig("mpp"));
+            Config c = config.getConfig("mpp");
+            Path workDir = Path.of(c.getString("work.dir"));
+            Work work = new Work(workDir,
+                    optionalString(c, "work.source-dir").map(Path::of).orElse(workDir.resolve("source")),
+                    optionalString(c, "work.delivery-dir").map(Path::of));
+            Roles roles = new Roles(nonNegative(c, "node.roles.ingest"), nonNegative(c, "node.roles.transcode"),
+                    nonNegative(c, "node.roles.export"));
+            Media media = new Media(positive(c, "media.segment-seconds"), positive(c, "media.gop-seconds"),
+                    nonNegative(c, "media.decoder-threads"), nonNegative(c, "media.encoder-threads"));
+            Db db = new Db(optionalString(c, "db.url"), optionalString(c, "db.user"), optionalString(c, "db.password"));
+            return new Settings(db, work, roles, media, ladder(c));
+        } catch (ConfigException e) {
+            throw new ConfigurationException("Bad configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static void rejectUnknownKeys(Config mpp, Config reference) {
+        for (Map.Entry<String, ConfigValue> e : mpp.entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith("ladder") && !reference.hasPathOrNull(key)) {
+                throw new ConfigException.BadPath(e.getValue().origin(), "mpp." + key,
+                        "unknown setting (misspelt?); the known ones are listed in reference.conf");
+            }
+        }
+    }
+
+    private static List<OutputSpec> ladder(Config c) {
+        List<OutputSpec> ladder = new ArrayList<>();
+        List<? extends ConfigObject> rows = c.getObjectList("ladder");
+        for (int i = 0; i < rows.size(); i++) {
+            ConfigObject row = rows.get(i);
+            String where = "mpp.ladder[" + i + "]";
+            for (String k : row.keySet()) {
+                if (!OUTPUT_FIELDS.contains(k)) {
+                    throw new ConfigException.BadPath(row.get(k).origin(), where + "." + k, "unknown output field; use " + OUTPUT_FIELDS);
+                }
+            }
+            Config r = row.toConfig();
+            for (String k : OUTPUT_FIELDS) {
+                if (!r.hasPath(k)) {
+                    throw new ConfigException.Missing(row.origin(), where + "." + k);
+                }
+            }
+            try {
+                ladder.add(new OutputSpec(r.getInt("maxX"), r.getInt("maxY"), r.getInt("crf"), r.getString("preset"),
+                        r.getString("profile"), r.getInt("maxFramerate"), r.getInt("audioBitrate")));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException.BadValue(row.origin(), where, e.getMessage());
+            }
+        }
+        if (ladder.isEmpty()) {
+            throw new ConfigException.BadValue(c.getValue("ladder").origin(), "mpp.ladder", "the ladder needs at least one output");
+        }
+        return List.copyOf(ladder);
+    }
+
+    private static Optional<String> optionalString(Config c, String key) {
+        return c.getIsNull(key) ? Optional.empty() : Optional.of(c.getString(key)).filter(s -> !s.isBlank());
+    }
+
+    private static int nonNegative(Config c, String key) {
+        int v = c.getInt(key);
+        if (v < 0) {
+            throw new ConfigException.BadValue(c.getValue(key).origin(), "mpp." + key, "must be 0 or more, was " + v);
+        }
+        return v;
+    }
+
+    private static double positive(Config c, String key) {
+        double v = c.getDouble(key);
+        if (!(v > 0)) {
+            throw new ConfigException.BadValue(c.getValue(key).origin(), "mpp." + key, "must be more than 0, was " + v);
+        }
+        return v;
+    }
+}

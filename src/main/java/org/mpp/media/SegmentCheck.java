@@ -1,0 +1,55 @@
+package org.mpp.media;
+
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+
+/** Decodes a freshly cut segment and checks it yields the frames it owns. */
+final class SegmentCheck {
+    private SegmentCheck() {
+    }
+
+    /**
+     * @param leadingPackets when positive, only this many packets (the first GOP of a clean cut, all owned) are
+     *     decoded and must each give a frame; when -1 the whole file is decoded and its owned frames counted
+     * @throws BadInputException when frames are missing or damaged
+     */
+    static void verify(Path file, Segment segment, int leadingPackets, int threads) {
+        long expected = leadingPackets > 0 ? leadingPackets : segment.frames();
+        long decoded = 0;
+        long damaged = 0;
+        AVPacket pkt = avcodec.av_packet_alloc();
+        AVFrame frame = avutil.av_frame_alloc();
+        try (Demuxer in = Demuxer.open(file);
+                Decoder dec = Decoder.open(in.stream(0), threads, false, file.toString())) {
+            SegmentClock clock = null;
+            int fed = 0;
+            boolean more = true;
+            while (more) {
+                more = (leadingPackets <= 0 || fed < leadingPackets) && in.read(pkt);
+                if (more && clock == null) {
+                    clock = new SegmentClock(segment, in.timeBase(0), pkt.pts());
+                }
+                fed += more ? 1 : 0;
+                dec.send(more ? pkt : null);
+                while (dec.receive(frame)) {
+                    if (leadingPackets > 0 || clock.owns(frame.best_effort_timestamp())) {
+                        decoded++;
+                        damaged += Decoder.isDamaged(frame) ? 1 : 0;
+                    }
+                    avutil.av_frame_unref(frame);
+                }
+            }
+        } finally {
+            avcodec.av_packet_free(pkt);
+            avutil.av_frame_free(frame);
+        }
+        if (decoded != expected || damaged > 0) {
+            throw new BadInputException("Segment " + segment.index() + " (" + segment.from().toDouble() + " s to "
+                    + segment.to().toDouble() + " s) does not decode cleanly after cutting: " + decoded + " of "
+                    + expected + " frames, " + damaged + " damaged. The source's GOP structure cannot be cut by copy.");
+        }
+    }
+}

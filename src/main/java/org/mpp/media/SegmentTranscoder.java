@@ -1,0 +1,189 @@
+package org.mpp.media;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.mpp.Rational;
+import org.mpp.ladder.Rendition;
+
+/**
+ * Encodes one segment into every rendition, decoding it once.
+ *
+ * <p>Output frames sit on a constant-rate grid of slots counted from the source's first frame: slot k of a
+ * rendition at rate f shows the last source frame whose time is before (k + ½)/f. Frames are dropped or
+ * repeated by timestamp, so a capped or variable-rate source keeps its timeline, and because a segment owns
+ * the slots whose frames it owns, segments join without gaps or overlaps.
+ */
+final class SegmentTranscoder {
+    private SegmentTranscoder() {
+    }
+
+    /** What was encoded for one rendition: the file and its frame count. */
+    record Encoded(Rendition rendition, Path file, long frames) {
+    }
+
+    /** One rendition's encoder state while a segment is being encoded. */
+    private static final class Output implements AutoCloseable {
+        final Rendition rendition;
+        final Rational rate;
+        final long firstSlot;
+        final long endSlot;
+        final Muxer muxer;
+        final VideoFilter filter;
+        final VideoEncoder encoder;
+        long nextSlot;
+        long filteredGeneration = -1;
+        AVFrame filtered;
+
+        Output(Rendition r, long firstSlot, long endSlot, Path file, int gopFrames, int threads, int rotation) {
+            this.rendition = r;
+            this.rate = r.frameRate();
+            this.firstSlot = firstSlot;
+            this.endSlot = endSlot;
+            this.nextSlot = firstSlot;
+            this.muxer = Muxer.create(file, "mp4");
+            VideoFilter f = null;
+            VideoEncoder e = null;
+            try {
+                f = new VideoFilter(VideoFilter.uprightScaled(rotation, r.width(), r.height()), 1);
+                e = VideoEncoder.open(r, gopFrames, threads, muxer);
+            } catch (RuntimeException ex) {
+                if (f != null) {
+                    f.close();
+                }
+                muxer.close();
+                throw ex;
+            }
+            this.filter = f;
+            this.encoder = e;
+        }
+
+        /** The slot's threshold: a frame shown at or after (k + ½)/rate belongs to a later slot. */
+        Rational threshold(long slot) {
+            return Rational.of(2 * slot + 1, 2).times(rate.inverse());
+        }
+
+        @Override
+        public void close() {
+            encoder.close();
+            filter.close();
+            muxer.close();
+        }
+    }
+
+    /** The first output slot at or after source time {@code t} (seconds from the video's first frame). */
+    static long firstSlot(Rational t, Rational rate) {
+        return t.times(rate).minus(Rational.of(1, 2)).floor() + 1;
+    }
+
+    /**
+     * Encodes {@code segmentFile} into every rendition.
+     *
+     * @param outputFor where each rendition's encoded segment goes (written atomically)
+     * @throws BadInputException when the segment yields fewer frames than it owns
+     */
+    static List<Encoded> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
+            Function<Rendition, Path> outputFor, double gopSeconds, int decoderThreads, int encoderThreads,
+            Progress progress, Cancellation cancel) {
+        Rational videoStart = info.video().start();
+        List<Output> outputs = new ArrayList<>();
+        AVPacket pkt = avcodec.av_packet_alloc();
+        AVFrame decoded = avutil.av_frame_alloc();
+        AVFrame held = avutil.av_frame_alloc();
+        String what = "Transcoding segment " + segment.index() + " of " + info.file();
+        try (Demuxer in = Demuxer.open(segmentFile);
+                Decoder dec = Decoder.open(in.stream(0), decoderThreads, false, segmentFile.toString())) {
+            for (Rendition r : renditions) {
+                long first = firstSlot(segment.from().minus(videoStart), r.frameRate());
+                long end = firstSlot(segment.to().minus(videoStart), r.frameRate());
+                outputs.add(new Output(r, first, end, outputFor.apply(r),
+                        VideoEncoder.gopFrames(r.frameRate(), gopSeconds), encoderThreads, info.video().rotation()));
+            }
+            SegmentClock clock = null;
+            long generation = -1;
+            Rational lastTime = null;
+            long owned = 0;
+            boolean more = true;
+            while (more) {
+                cancel.check(what);
+                more = in.read(pkt);
+                if (more && clock == null) {
+                    clock = new SegmentClock(segment, in.timeBase(0), pkt.pts());
+                }
+                int ret = dec.send(more ? pkt : null);
+                if (ret < 0) {
+                    continue; // Damaged packet: the decoder conceals; the frame count check below catches loss.
+                }
+                while (dec.receive(decoded)) {
+                    long pts = decoded.best_effort_timestamp();
+                    if (clock == null || !clock.owns(pts)) {
+                        avutil.av_frame_unref(decoded);
+                        continue;
+                    }
+                    Rational t = clock.sourceTime(pts).minus(videoStart);
+                    if (lastTime != null && t.compareTo(lastTime) <= 0) {
+                        avutil.av_frame_unref(decoded); // A repeated timestamp shows nothing new.
+                        continue;
+                    }
+                    if (generation < 0) {
+                        avutil.av_frame_move_ref(held, decoded);
+                        generation++;
+                        emitUntil(outputs, t, held, generation);
+                    } else {
+                        emitUntil(outputs, t, held, generation);
+                        avutil.av_frame_unref(held);
+                        avutil.av_frame_move_ref(held, decoded);
+                        generation++;
+                    }
+                    lastTime = t;
+                    owned++;
+                    progress.update(Math.min(1.0, (double) owned / Math.max(1, segment.frames())));
+                }
+            }
+            if (generation < 0) {
+                throw new BadInputException(what + ": the segment decoded to no frames");
+            }
+            if (owned < segment.frames()) {
+                throw new BadInputException(what + ": decoded " + owned + " of " + segment.frames() + " frames");
+            }
+            emitUntil(outputs, null, held, generation);
+            List<Encoded> result = new ArrayList<>();
+            for (Output o : outputs) {
+                o.encoder.encode(null, 0);
+                if (o.encoder.packets() != o.endSlot - o.firstSlot) {
+                    throw new MediaException(what + ": " + o.rendition.label() + " got " + o.encoder.packets()
+                            + " packets for " + (o.endSlot - o.firstSlot) + " frames");
+                }
+                o.muxer.finish();
+                result.add(new Encoded(o.rendition, o.muxer.target(), o.endSlot - o.firstSlot));
+            }
+            return result;
+        } finally {
+            for (Output o : outputs) {
+                o.close();
+            }
+            avcodec.av_packet_free(pkt);
+            avutil.av_frame_free(decoded);
+            avutil.av_frame_free(held);
+        }
+    }
+
+    /** Fills every slot whose threshold is at or before {@code t} (all remaining slots when t is null) with {@code frame}. */
+    private static void emitUntil(List<Output> outputs, Rational t, AVFrame frame, long generation) {
+        for (Output o : outputs) {
+            while (o.nextSlot < o.endSlot && (t == null || o.threshold(o.nextSlot).compareTo(t) <= 0)) {
+                if (o.filteredGeneration != generation) {
+                    o.filtered = o.filter.apply(frame);
+                    o.filteredGeneration = generation;
+                }
+                o.encoder.encode(o.filtered, o.nextSlot - o.firstSlot);
+                o.nextSlot++;
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package org.mpp.media;
+
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.mpp.Rational;
+
+/**
+ * Cuts a source's video track at keyframes into segments of about a target duration, by packet copy.
+ *
+ * <p>A cut at a keyframe is clean when no later packet shows before it. Open-GOP sources (MPEG-2, some
+ * H.264) break that: the pictures after the keyframe in decode order but before it on screen reference the
+ * previous GOP. For such a cut the file on each side is widened (the previous GOP as lead-in, the next GOP as
+ * tail) and the transcoder keeps only the frames the segment owns. Every segment is then decoded as a check:
+ * the first GOP of a clean segment, the whole file of a widened one, and the frames it owns are counted.
+ */
+final class Segmenter {
+    /** Matroska carries every codec we accept (H.264, HEVC, MPEG-2, VP9, ProRes, MJPEG) with any GOP structure. */
+    static final String FORMAT = "matroska";
+    static final String EXTENSION = ".mkv";
+
+    private Segmenter() {
+    }
+
+    /** A segment to write: packets [first, end) in decode order, owning presentation times [from, to). */
+    private record Plan(int index, int first, int end, long from, long to, long frames, boolean widened) {
+    }
+
+    /**
+     * Splits {@code source} into {@code outDir}/segment-NNNNN.mkv.
+     *
+     * @throws BadInputException when a segment does not decode to the frames it should hold
+     */
+    static List<Segment> split(Path source, MediaInfo info, Path outDir, double targetSeconds, int decoderThreads,
+            Progress progress, Cancellation cancel) {
+        PacketIndex idx;
+        try (Demuxer in = Demuxer.open(source)) {
+            idx = PacketIndex.scan(in, in.bestStream(AVMEDIA_TYPE_VIDEO), -1, cancel);
+        }
+        if (idx.count == 0) {
+            throw new BadInputException(source + ": the video stream has no frames");
+        }
+        List<Plan> plans = plan(idx, targetSeconds);
+        progress.update(0.1);
+        List<Segment> segments = write(source, idx, plans, outDir, progress.slice(0.1, 0.6), cancel);
+        Progress verifying = progress.slice(0.6, 1.0);
+        for (int i = 0; i < segments.size(); i++) {
+            cancel.check("Segmenting " + source);
+            Plan p = plans.get(i);
+            SegmentCheck.verify(outDir.resolve(segments.get(i).file()), segments.get(i), p.widened ? -1 : firstGopLength(idx, p), decoderThreads);
+            verifying.update((i + 1.0) / segments.size());
+        }
+        return segments;
+    }
+
+    private static List<Plan> plan(PacketIndex idx, double targetSeconds) {
+        Rational target = Rational.parse(Double.toString(targetSeconds));
+        List<Integer> cuts = new ArrayList<>();
+        cuts.add(0);
+        Rational lastStart = idx.startTime();
+        for (int i = 1; i < idx.count; i++) {
+            if (idx.key[i] && Rational.time(idx.pts[i], idx.timeBase).compareTo(lastStart.plus(target)) >= 0 && isCut(idx, i)) {
+                cuts.add(i);
+                lastStart = Rational.time(idx.pts[i], idx.timeBase);
+            }
+        }
+        // A short tail joins the segment before it.
+        if (cuts.size() > 1 && idx.endTime().minus(lastStart).compareTo(target.times(Rational.of(1, 2))) < 0) {
+            cuts.remove(cuts.size() - 1);
+        }
+        List<Plan> plans = new ArrayList<>();
+        for (int j = 0; j < cuts.size(); j++) {
+            int first = cuts.get(j);
+            int end = j + 1 < cuts.size() ? cuts.get(j + 1) : idx.count;
+            long from = j == 0 ? idx.sortedPts[0] : idx.pts[first];
+            long to = j + 1 < cuts.size() ? idx.pts[end] : idx.endPts;
+            boolean openStart = j > 0 && leadingPictures(idx, first);
+            boolean openEnd = end < idx.count && leadingPictures(idx, end);
+            int fileFirst = openStart ? previousKey(idx, first) : first;
+            int fileEnd = openEnd ? nextKey(idx, end) : end;
+            long frames = 0;
+            for (int i = fileFirst; i < fileEnd; i++) {
+                if (idx.pts[i] >= from && idx.pts[i] < to) {
+                    frames++;
+                }
+            }
+            plans.add(new Plan(j, fileFirst, fileEnd, from, to, frames, openStart || openEnd));
+        }
+        return plans;
+    }
+
+    /** A keyframe can start a segment if no packet before it in decode order shows after it. */
+    private static boolean isCut(PacketIndex idx, int i) {
+        for (int k = Math.max(0, i - 64); k < i; k++) {
+            if (idx.pts[k] >= idx.pts[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when packets after keyframe {@code i} in decode order show before it (open GOP leading pictures). */
+    private static boolean leadingPictures(PacketIndex idx, int i) {
+        for (int k = i + 1; k < Math.min(idx.count, i + 64); k++) {
+            if (idx.pts[k] < idx.pts[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int previousKey(PacketIndex idx, int i) {
+        for (int k = i - 1; k > 0; k--) {
+            if (idx.key[k]) {
+                return k;
+            }
+        }
+        return 0;
+    }
+
+    private static int nextKey(PacketIndex idx, int i) {
+        for (int k = i + 1; k < idx.count; k++) {
+            if (idx.key[k]) {
+                return k;
+            }
+        }
+        return idx.count;
+    }
+
+    /** Packets from the segment's first keyframe up to (not including) its next keyframe. */
+    private static int firstGopLength(PacketIndex idx, Plan p) {
+        for (int k = p.first + 1; k < p.end; k++) {
+            if (idx.key[k]) {
+                return k - p.first;
+            }
+        }
+        return p.end - p.first;
+    }
+
+    private static List<Segment> write(Path source, PacketIndex idx, List<Plan> plans, Path outDir, Progress progress,
+            Cancellation cancel) {
+        List<Segment> segments = new ArrayList<>();
+        Muxer[] open = new Muxer[plans.size()];
+        AVPacket pkt = avcodec.av_packet_alloc();
+        try (Demuxer in = Demuxer.open(source)) {
+            Rational tb = idx.timeBase;
+            int packet = -1;
+            while (in.read(pkt)) {
+                if (pkt.stream_index() != idx.stream || (pkt.pts() == org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE
+                        && pkt.dts() == org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE)) {
+                    continue;
+                }
+                packet++;
+                if ((packet & 255) == 0) {
+                    cancel.check("Segmenting " + source);
+                    progress.update((double) packet / idx.count);
+                }
+                for (Plan p : plans) {
+                    if (packet < p.first || packet >= p.end) {
+                        continue;
+                    }
+                    if (packet == p.first) {
+                        String name = String.format("segment-%05d%s", p.index, EXTENSION);
+                        open[p.index] = Muxer.create(outDir.resolve(name), FORMAT);
+                        open[p.index].addCopyStream(in.stream(idx.stream).codecpar(), tb);
+                        open[p.index].start(Map.of());
+                        segments.add(new Segment(p.index, name, Rational.time(p.from, tb), Rational.time(p.to, tb),
+                                Rational.time(pkt.pts() != org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE ? pkt.pts() : pkt.dts(), tb),
+                                p.frames));
+                    }
+                    AVPacket copy = avcodec.av_packet_clone(pkt);
+                    copy.stream_index(0);
+                    avcodec.av_packet_rescale_ts(copy, Ffmpeg.av(tb), Ffmpeg.av(open[p.index].timeBase(0)));
+                    open[p.index].write(copy);
+                    avcodec.av_packet_free(copy);
+                    if (packet == p.end - 1) {
+                        open[p.index].finish();
+                        open[p.index].close();
+                        open[p.index] = null;
+                    }
+                }
+            }
+        } finally {
+            avcodec.av_packet_free(pkt);
+            for (Muxer m : open) {
+                if (m != null) {
+                    m.close();
+                }
+            }
+        }
+        segments.sort(java.util.Comparator.comparingInt(Segment::index));
+        if (segments.size() != plans.size()) {
+            throw new MediaException(source + ": read " + segments.size() + " of " + plans.size()
+                    + " planned segments; the file changed while it was being cut");
+        }
+        return segments;
+    }
+}
