@@ -1,0 +1,88 @@
+package org.mpp.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+    @TempDir
+    Path dir;
+
+    private Path conf(String text) throws IOException {
+        Path f = dir.resolve("application.conf");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void defaultsComeFromReferenceConf() throws IOException {
+        Settings s = Settings.load(Optional.of(conf("")));
+
+        assertThat(s.db().url()).isEmpty();
+        assertThat(s.work().sourceDir()).isEqualTo(Path.of("work", "source"));
+        assertThat(s.work().deliveryDir()).isEmpty();
+        assertThat(s.roles()).isEqualTo(new Settings.Roles(1, 1, 1));
+        assertThat(s.media().segmentSeconds()).isEqualTo(10.0);
+        assertThat(s.ladder()).extracting(o -> o.maxY()).containsExactly(1080, 720, 480);
+        assertThat(s.ladder().get(0).preset()).isEqualTo("superfast");
+    }
+
+    @Test
+    void theFileOverridesDefaults() throws IOException {
+        Settings s = Settings.load(Optional.of(conf("mpp.node.roles.transcode = 4\nmpp.work.delivery-dir = /srv/out\n")));
+
+        assertThat(s.roles().transcode()).isEqualTo(4);
+        assertThat(s.work().deliveryDir()).contains(Path.of("/srv/out"));
+    }
+
+    @Test
+    void aMistypedValueFailsNamingTheKeyAndTheFile() throws IOException {
+        Path f = conf("mpp {\n  media.segment-seconds = ten\n}\n");
+
+        assertThatThrownBy(() -> Settings.load(Optional.of(f)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("segment-seconds")
+                .hasMessageContaining("application.conf")
+                .hasMessageContaining("2");
+    }
+
+    @Test
+    void anUnknownKeyFailsNamingIt() throws IOException {
+        Path f = conf("mpp.node.roles.transcoder = 2\n");
+
+        assertThatThrownBy(() -> Settings.load(Optional.of(f)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("mpp.node.roles.transcoder")
+                .hasMessageContaining("unknown setting");
+    }
+
+    @Test
+    void aBadLadderFieldFailsNamingTheRung() throws IOException {
+        Path f = conf("mpp.ladder = [ { maxX = 640, maxY = 360, crf = 23, preset = fastest, profile = main, maxFramerate = 30, audioBitrate = 96 } ]\n");
+
+        assertThatThrownBy(() -> Settings.load(Optional.of(f)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("mpp.ladder[0]")
+                .hasMessageContaining("preset = fastest");
+    }
+
+    @Test
+    void negativeWorkerCountsAreRefused() throws IOException {
+        Path f = conf("mpp.node.roles.export = -1\n");
+
+        assertThatThrownBy(() -> Settings.load(Optional.of(f))).hasMessageContaining("mpp.node.roles.export");
+    }
+
+    @Test
+    void aMissingConfigFileNamedOnTheCommandLineIsAnError() {
+        assertThatThrownBy(() -> Settings.load(Optional.of(dir.resolve("nope.conf"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("nope.conf");
+    }
+}
