@@ -63,8 +63,19 @@ final class Ffmpeg {
     static String errorText(int code) {
         try (BytePointer buf = new BytePointer(256)) {
             av_make_error_string(buf, 256, code);
-            return buf.getString();
+            return cString(buf);
         }
+    }
+
+    /** The NUL-terminated text in a buffer FFmpeg filled (getString() would read the whole capacity). */
+    static String cString(BytePointer buf) {
+        byte[] bytes = new byte[(int) buf.capacity()];
+        buf.get(bytes);
+        int n = 0;
+        while (n < bytes.length && bytes[n] != 0) {
+            n++;
+        }
+        return new String(bytes, 0, n, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Returns {@code ret} when it is not an FFmpeg error, else throws a {@link MediaException} naming {@code what}. */

@@ -114,7 +114,7 @@ final class Prober {
                 : scannedEnd == null ? 0 : scannedEnd.toDouble() - start;
         String layout;
         try (BytePointer buf = new BytePointer(128)) {
-            layout = avutil.av_channel_layout_describe(par.ch_layout(), buf, 128) < 0 ? "unknown" : buf.getString();
+            layout = avutil.av_channel_layout_describe(par.ch_layout(), buf, 128) < 0 ? "unknown" : Ffmpeg.cString(buf);
         }
         return new MediaInfo.AudioInfo(as.index(), avcodec.avcodec_get_name(par.codec_id()).getString(),
                 par.ch_layout().nb_channels(), layout, par.sample_rate(), start, duration);
