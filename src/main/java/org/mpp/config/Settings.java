@@ -73,18 +73,28 @@ public record Settings(Db db, Work work, Roles roles, Media media, List<OutputSp
     public static Settings from(Config config) {
         try {
             Config reference = ConfigFactory.defaultReference();
-            config.checkValid(reference, "mpp");
+            try {
+                config.checkValid(reference, "mpp");
+            } catch (ConfigException.ValidationFailed e) {
+                StringBuilder msg = new StringBuilder();
+                for (ConfigException.ValidationProblem p : e.problems()) {
+                    String path = p.path().startsWith("mpp.") ? p.path() : "mpp." + p.path();
+                    msg.append(msg.length() == 0 ? "" : "; ").append(path).append(": ").append(p.problem())
+                            .append(" (").append(p.origin().description()).append(")");
+                }
+                throw new ConfigurationException("Bad configuration: " + msg, e);
+            }
             rejectUnknownKeys(config.getConfig("mpp"), reference.getConfig("mpp"));
-            Config c = config.getConfig("mpp");
-            Path workDir = Path.of(c.getString("work.dir"));
+            Config c = config;
+            Path workDir = Path.of(c.getString("mpp.work.dir"));
             Work work = new Work(workDir,
-                    optionalString(c, "work.source-dir").map(Path::of).orElse(workDir.resolve("source")),
-                    optionalString(c, "work.delivery-dir").map(Path::of));
-            Roles roles = new Roles(nonNegative(c, "node.roles.ingest"), nonNegative(c, "node.roles.transcode"),
-                    nonNegative(c, "node.roles.export"));
-            Media media = new Media(positive(c, "media.segment-seconds"), positive(c, "media.gop-seconds"),
-                    nonNegative(c, "media.decoder-threads"), nonNegative(c, "media.encoder-threads"));
-            Db db = new Db(optionalString(c, "db.url"), optionalString(c, "db.user"), optionalString(c, "db.password"));
+                    optionalString(c, "mpp.work.source-dir").map(Path::of).orElse(workDir.resolve("source")),
+                    optionalString(c, "mpp.work.delivery-dir").map(Path::of));
+            Roles roles = new Roles(nonNegative(c, "mpp.node.roles.ingest"), nonNegative(c, "mpp.node.roles.transcode"),
+                    nonNegative(c, "mpp.node.roles.export"));
+            Media media = new Media(positive(c, "mpp.media.segment-seconds"), positive(c, "mpp.media.gop-seconds"),
+                    nonNegative(c, "mpp.media.decoder-threads"), nonNegative(c, "mpp.media.encoder-threads"));
+            Db db = new Db(optionalString(c, "mpp.db.url"), optionalString(c, "mpp.db.user"), optionalString(c, "mpp.db.password"));
             return new Settings(db, work, roles, media, ladder(c));
         } catch (ConfigException e) {
             throw new ConfigurationException("Bad configuration: " + e.getMessage(), e);
@@ -103,7 +113,7 @@ public record Settings(Db db, Work work, Roles roles, Media media, List<OutputSp
 
     private static List<OutputSpec> ladder(Config c) {
         List<OutputSpec> ladder = new ArrayList<>();
-        List<? extends ConfigObject> rows = c.getObjectList("ladder");
+        List<? extends ConfigObject> rows = c.getObjectList("mpp.ladder");
         for (int i = 0; i < rows.size(); i++) {
             ConfigObject row = rows.get(i);
             String where = "mpp.ladder[" + i + "]";
@@ -126,7 +136,7 @@ public record Settings(Db db, Work work, Roles roles, Media media, List<OutputSp
             }
         }
         if (ladder.isEmpty()) {
-            throw new ConfigException.BadValue(c.getValue("ladder").origin(), "mpp.ladder", "the ladder needs at least one output");
+            throw new ConfigException.BadValue(c.getValue("mpp.ladder").origin(), "mpp.ladder", "the ladder needs at least one output");
         }
         return List.copyOf(ladder);
     }
@@ -138,7 +148,7 @@ public record Settings(Db db, Work work, Roles roles, Media media, List<OutputSp
     private static int nonNegative(Config c, String key) {
         int v = c.getInt(key);
         if (v < 0) {
-            throw new ConfigException.BadValue(c.getValue(key).origin(), "mpp." + key, "must be 0 or more, was " + v);
+            throw new ConfigException.BadValue(c.getValue(key).origin(), key, "must be 0 or more, was " + v);
         }
         return v;
     }
@@ -146,7 +156,7 @@ public record Settings(Db db, Work work, Roles roles, Media media, List<OutputSp
     private static double positive(Config c, String key) {
         double v = c.getDouble(key);
         if (!(v > 0)) {
-            throw new ConfigException.BadValue(c.getValue(key).origin(), "mpp." + key, "must be more than 0, was " + v);
+            throw new ConfigException.BadValue(c.getValue(key).origin(), key, "must be more than 0, was " + v);
         }
         return v;
     }

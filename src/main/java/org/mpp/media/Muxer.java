@@ -36,7 +36,6 @@ final class Muxer implements AutoCloseable {
     private final Path target;
     private final Path temp;
     private AVFormatContext ctx;
-    private boolean headerWritten;
     private boolean finished;
 
     private Muxer(Path target, Path temp, AVFormatContext ctx) {
@@ -72,7 +71,7 @@ final class Muxer implements AutoCloseable {
         return st.index();
     }
 
-    /** Adds a stream fed by {@code encoder}; call before opening the encoder's output to pass global headers. */
+    /** Adds a stream fed by {@code encoder}; call after the encoder is opened, so its codec headers (extradata) exist. */
     int addStream(AVCodecContext encoder) {
         AVStream st = avformat_new_stream(ctx, null);
         Ffmpeg.check(avcodec.avcodec_parameters_from_context(st.codecpar(), encoder), "Adding an encoded stream to " + target);
@@ -95,7 +94,6 @@ final class Muxer implements AutoCloseable {
         int ret = avformat_write_header(ctx, opts);
         avutil.av_dict_free(opts);
         Ffmpeg.check(ret, "Writing the header of " + target);
-        headerWritten = true;
     }
 
     /** The time base the muxer settled on for a stream (valid after {@link #start}). */
@@ -137,10 +135,7 @@ final class Muxer implements AutoCloseable {
     @Override
     public void close() {
         if (!finished) {
-            if (headerWritten && ctx != null) {
-                // Flush what is buffered so the context closes cleanly; the file is discarded anyway.
-                av_write_trailer(ctx);
-            }
+            // No trailer: the file is discarded, and with +faststart a trailer would rewrite it first.
             closeContext();
             try {
                 Files.deleteIfExists(temp);

@@ -1,0 +1,294 @@
+package org.mpp.media;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.mpp.Rational;
+
+/**
+ * Joins one rendition's encoded segments into a single MP4 and adds the source's audio, encoded to AAC.
+ * Stateless; each call uses its own FFmpeg contexts, so concurrent exports are safe.
+ */
+final class RenditionExporter {
+    private static final Map<String, String> MP4_OPTIONS = Map.of("movflags", "+faststart");
+    /** Progress is reported when it has moved this much, to keep listeners cheap. */
+    private static final double PROGRESS_STEP = 0.005;
+
+    private RenditionExporter() {
+    }
+
+    /**
+     * Writes {@code output}: the segments' video packets copied in order on one continuous timeline (no
+     * re-encode), plus the audio track of {@code source} encoded to AAC at {@code audioBitrateKbps}, aligned so
+     * that time 0 is the source's first video frame. The MP4 has its index at the front (faststart). The file
+     * appears atomically: on failure or cancellation nothing is left at {@code output}.
+     *
+     * <p>The segments must be H.264 (or any codec MP4 carries) at one constant frame rate, pts counting frames
+     * from 0, each starting with a keyframe and encoded with identical settings and size. {@code info.audio()}
+     * null gives a video-only file.
+     *
+     * @throws MediaException when a segment is missing, unreadable, or differs from the first (codec, size,
+     *     codec headers); the message names the segment
+     * @throws BadInputException when the source's audio cannot be read
+     * @throws CancelledException when {@code cancel} was triggered
+     */
+    static void export(List<Path> segments, Path source, MediaInfo info, int audioBitrateKbps, Path output,
+            Progress progress, Cancellation cancel) {
+        if (segments.isEmpty()) {
+            throw new IllegalArgumentException("No segments to export into " + output);
+        }
+        String operation = "Exporting " + output;
+        MediaInfo.AudioInfo audioInfo = info.audio();
+        double total = info.video().duration().toDouble();
+        if (audioInfo != null) {
+            total = Math.max(total, audioInfo.startSeconds() + audioInfo.durationSeconds() - info.video().start().toDouble());
+        }
+        AVPacket vpkt = avcodec.av_packet_alloc();
+        AVPacket apkt = avcodec.av_packet_alloc();
+        try (SegmentChain video = SegmentChain.open(segments);
+                Muxer muxer = Muxer.create(output, "mp4");
+                AudioTrackEncoder audio = audioInfo == null ? null
+                        : AudioTrackEncoder.open(source, info, audioBitrateKbps, muxer.wantsGlobalHeader())) {
+            int vStream = muxer.addCopyStream(video.parameters(), video.frameRate().inverse());
+            int aStream = audio == null ? -1 : muxer.addStream(audio.encoder());
+            muxer.start(MP4_OPTIONS);
+            Rational vtb = muxer.timeBase(vStream);
+            video.outputTimeBase(vtb);
+            Rational atb = audio == null ? null : muxer.timeBase(aStream);
+
+            boolean haveVideo = video.next(vpkt);
+            boolean haveAudio = audio != null && nextAudio(audio, apkt, atb);
+            double reported = 0;
+            while (haveVideo || haveAudio) {
+                cancel.check(operation);
+                boolean takeVideo = haveVideo && (!haveAudio
+                        || avutil.av_compare_ts(vpkt.dts(), Ffmpeg.av(vtb), apkt.dts(), Ffmpeg.av(atb)) <= 0);
+                AVPacket pkt = takeVideo ? vpkt : apkt;
+                Rational end = Rational.time(pkt.pts() + pkt.duration(), takeVideo ? vtb : atb);
+                pkt.stream_index(takeVideo ? vStream : aStream);
+                muxer.write(pkt);
+                if (takeVideo) {
+                    haveVideo = video.next(vpkt);
+                } else {
+                    haveAudio = nextAudio(audio, apkt, atb);
+                }
+                double fraction = total > 0 ? Math.min(1, end.toDouble() / total) : 0;
+                if (fraction >= reported + PROGRESS_STEP) {
+                    reported = fraction;
+                    progress.update(fraction);
+                }
+            }
+            cancel.check(operation);
+            muxer.finish();
+            progress.update(1.0);
+        } finally {
+            avcodec.av_packet_free(vpkt);
+            avcodec.av_packet_free(apkt);
+        }
+    }
+
+    private static boolean nextAudio(AudioTrackEncoder audio, AVPacket pkt, Rational muxerTimeBase) {
+        if (!audio.next(pkt)) {
+            return false;
+        }
+        avcodec.av_packet_rescale_ts(pkt, Ffmpeg.av(audio.timeBase()), Ffmpeg.av(muxerTimeBase));
+        return true;
+    }
+
+    /**
+     * The segments' video packets in order, retimed onto one timeline. Within a segment the k-th packet in
+     * decode order gets dts = offset + k - delay frames and its pts = offset + its frame index, where offset is
+     * the number of frames in the segments before it. A fixed delay (the first segment's reorder depth) keeps
+     * dts strictly increasing across joins even where a segment's own muxer chose a different shift (a
+     * one-frame segment is stored with dts = pts).
+     */
+    private static final class SegmentChain implements AutoCloseable {
+        private final List<Path> files;
+        private final AVCodecParameters reference;
+        private final Rational frameRate;
+        private Demuxer in;
+        private int stream;
+        private int index;
+        private Rational frameTicks;
+        private long delay = -1;
+        private long offset;
+        private long decoded;
+        private long firstPts;
+
+        private SegmentChain(List<Path> files, Demuxer first, int stream, Rational frameRate) {
+            this.files = files;
+            this.in = first;
+            this.stream = stream;
+            this.frameRate = frameRate;
+            this.reference = avcodec.avcodec_parameters_alloc();
+            Ffmpeg.check(avcodec.avcodec_parameters_copy(reference, first.stream(stream).codecpar()),
+                    "Copying the parameters of " + name(0, files));
+        }
+
+        static SegmentChain open(List<Path> files) {
+            Demuxer first = openSegment(files, 0);
+            try {
+                int stream = videoStream(first, files, 0);
+                return new SegmentChain(files, first, stream, frameRate(first.stream(stream), files));
+            } catch (RuntimeException e) {
+                first.close();
+                throw e;
+            }
+        }
+
+        AVCodecParameters parameters() {
+            return reference;
+        }
+
+        Rational frameRate() {
+            return frameRate;
+        }
+
+        void outputTimeBase(Rational timeBase) {
+            frameTicks = frameRate.inverse().times(timeBase.inverse());
+        }
+
+        /** Puts the next retimed packet into {@code pkt} (time base as given to {@link #outputTimeBase}); false after the last segment. */
+        boolean next(AVPacket pkt) {
+            for (;;) {
+                if (in == null) {
+                    if (index + 1 >= files.size()) {
+                        return false;
+                    }
+                    index++;
+                    in = openSegment(files, index);
+                    stream = videoStream(in, files, index);
+                    checkMatches(in.stream(stream).codecpar());
+                    decoded = 0;
+                }
+                if (!readSegment(pkt)) {
+                    offset += decoded;
+                    in.close();
+                    in = null;
+                    continue;
+                }
+                if (pkt.stream_index() == stream) {
+                    retime(pkt);
+                    return true;
+                }
+            }
+        }
+
+        private boolean readSegment(AVPacket pkt) {
+            try {
+                return in.read(pkt);
+            } catch (MediaException e) {
+                throw new MediaException(name(index, files) + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+
+        private void retime(AVPacket pkt) {
+            Rational tb = in.timeBase(stream);
+            long pts = pkt.pts() != AV_NOPTS_VALUE ? pkt.pts() : pkt.dts();
+            if (decoded == 0) {
+                if ((pkt.flags() & avcodec.AV_PKT_FLAG_KEY) == 0) {
+                    throw new MediaException(name(index, files) + " does not start with a keyframe, so it cannot be joined");
+                }
+                firstPts = pts;
+                if (delay < 0) {
+                    long stored = pkt.dts() == AV_NOPTS_VALUE ? 0 : frames(pts - pkt.dts(), tb);
+                    delay = Math.max(reference.video_delay(), stored);
+                }
+            }
+            long frame = frames(pts - firstPts, tb);
+            long dtsFrame = decoded - delay;
+            if (dtsFrame > frame) {
+                throw new MediaException(name(index, files) + " reorders frames deeper than the first segment ("
+                        + delay + " frames): packet " + decoded + " shows frame " + frame);
+            }
+            pkt.pts(ticks(offset + frame));
+            pkt.dts(ticks(offset + dtsFrame));
+            pkt.duration(ticks(1));
+            pkt.pos(-1);
+            decoded++;
+        }
+
+        /** A duration in the segment's time base, as a whole number of frames (rounded: 1/fps may not be exact in it). */
+        private long frames(long duration, Rational tb) {
+            return Rational.time(duration, tb).times(frameRate).round();
+        }
+
+        private long ticks(long frames) {
+            return frameTicks.times(Rational.of(frames)).round();
+        }
+
+        private void checkMatches(AVCodecParameters par) {
+            String diff = null;
+            if (par.codec_id() != reference.codec_id()) {
+                diff = "codec " + avcodec.avcodec_get_name(par.codec_id()).getString() + " instead of "
+                        + avcodec.avcodec_get_name(reference.codec_id()).getString();
+            } else if (par.width() != reference.width() || par.height() != reference.height()) {
+                diff = "size " + par.width() + "x" + par.height() + " instead of " + reference.width() + "x" + reference.height();
+            } else if (!Arrays.equals(extradata(par), extradata(reference))) {
+                diff = "codec headers (extradata) that differ from the first segment's: another encoder setting";
+            }
+            if (diff != null) {
+                throw new MediaException(name(index, files) + " does not match the first segment: " + diff
+                        + ". Re-encode the rendition's segments with the same settings.");
+            }
+        }
+
+        private static byte[] extradata(AVCodecParameters par) {
+            byte[] bytes = new byte[Math.max(0, par.extradata_size())];
+            if (bytes.length > 0) {
+                par.extradata().get(bytes);
+            }
+            return bytes;
+        }
+
+        private static Demuxer openSegment(List<Path> files, int i) {
+            try {
+                return Demuxer.open(files.get(i));
+            } catch (MediaException e) {
+                // Not a BadInputException: a broken segment is our output, not the uploader's source.
+                throw new MediaException(name(i, files) + " cannot be opened: " + e.getMessage(), e);
+            }
+        }
+
+        private static int videoStream(Demuxer in, List<Path> files, int i) {
+            int stream = in.bestStream(AVMEDIA_TYPE_VIDEO);
+            if (stream < 0) {
+                throw new MediaException(name(i, files) + " has no video stream");
+            }
+            return stream;
+        }
+
+        private static Rational frameRate(AVStream st, List<Path> files) {
+            Rational r = Ffmpeg.rational(st.r_frame_rate());
+            if (!r.isPositive()) {
+                r = Ffmpeg.rational(st.avg_frame_rate());
+            }
+            if (!r.isPositive()) {
+                throw new MediaException(name(0, files) + " has no frame rate");
+            }
+            return r;
+        }
+
+        private static String name(int i, List<Path> files) {
+            return "Segment " + (i + 1) + " of " + files.size() + " (" + files.get(i) + ")";
+        }
+
+        @Override
+        public void close() {
+            if (in != null) {
+                in.close();
+                in = null;
+            }
+            avcodec.avcodec_parameters_free(reference);
+        }
+    }
+}
