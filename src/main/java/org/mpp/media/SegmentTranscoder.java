@@ -20,6 +20,8 @@ import org.mpp.ladder.Rendition;
  * the slots whose frames it owns, segments join without gaps or overlaps.
  */
 final class SegmentTranscoder {
+    private static final Rational TIE = Rational.of(1, 1000);
+
     private SegmentTranscoder() {
     }
 
@@ -173,10 +175,15 @@ final class SegmentTranscoder {
         }
     }
 
-    /** Fills every slot whose threshold is at or before {@code t} (all remaining slots when t is null) with {@code frame}. */
+    /**
+     * Fills every slot whose threshold is at or before {@code t} (all remaining slots when t is null) with
+     * {@code frame}. A frame within {@link #TIE} of a threshold counts as at it: segment files round times to the
+     * millisecond, and an exact tie (30 fps into 15) must not flip with the rounding.
+     */
     private static void emitUntil(List<Output> outputs, Rational t, AVFrame frame, long generation) {
+        Rational late = t == null ? null : t.plus(TIE);
         for (Output o : outputs) {
-            while (o.nextSlot < o.endSlot && (t == null || o.threshold(o.nextSlot).compareTo(t) <= 0)) {
+            while (o.nextSlot < o.endSlot && (late == null || o.threshold(o.nextSlot).compareTo(late) <= 0)) {
                 if (o.filteredGeneration != generation) {
                     o.filtered = o.filter.apply(frame);
                     o.filteredGeneration = generation;
