@@ -96,12 +96,13 @@ final class IntegrityChecker {
             avcodec.av_packet_free(pkt);
             avutil.av_frame_free(frame);
         }
+        if (indexed > 0 && videoPackets < indexed) {
+            throw new BadInputException(file + ": truncated: only " + videoPackets + " of the " + indexed
+                    + " video frames its index lists are present" + (errors.isEmpty() ? "" : " (" + errors.get(0) + ")"));
+        }
         if (!errors.isEmpty()) {
             throw new BadInputException(file + ": " + errors.size() + (errors.size() >= 20 ? "+" : "")
                     + " decode error(s), first: " + errors.get(0));
-        }
-        if (indexed > 0 && videoPackets < indexed) {
-            throw new BadInputException(file + ": truncated: " + videoPackets + " of " + indexed + " video frames are present");
         }
         if (videoFrames < videoPackets || damaged > 0) {
             throw new BadInputException(file + ": " + videoFrames + " of " + videoPackets + " video frames decoded, "

@@ -49,6 +49,11 @@ final class Prober {
             if (idx.count == 0) {
                 throw new BadInputException(file + ": the video stream has no frames");
             }
+            if (vs.nb_frames() > 0 && idx.count < vs.nb_frames()) {
+                throw new BadInputException(file + ": truncated: only " + idx.count + " of the " + vs.nb_frames()
+                        + " video frames its index lists are present"
+                        + (in.errors().isEmpty() ? "" : " (" + in.errors().get(0) + ")"));
+            }
             MediaInfo.VideoInfo video = videoInfo(vs, idx);
             MediaInfo.AudioInfo audio = a < 0 ? null : audioInfo(in.stream(a), idx.audioEnd);
             List<Double> keyframes = new ArrayList<>();
