@@ -22,6 +22,7 @@ final class LogRouter {
     private static final Logger log = LoggerFactory.getLogger("ffmpeg");
     private static final Pattern CONTEXT = Pattern.compile("@ (0x[0-9a-fA-F]+)\\]");
     private static final Map<Long, Consumer<String>> listeners = new ConcurrentHashMap<>();
+    private static final java.util.List<java.util.function.BiConsumer<Integer, String>> taps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static Callback callback;
 
     private LogRouter() {
@@ -41,6 +42,12 @@ final class LogRouter {
         }
     }
 
+    /** Also sends every message FFmpeg logs (at the current av_log level) to {@code tap}, until the returned handle is closed. */
+    static AutoCloseable tap(java.util.function.BiConsumer<Integer, String> tap) {
+        taps.add(tap);
+        return () -> taps.remove(tap);
+    }
+
     static void forget(Pointer context) {
         if (context != null) {
             listeners.remove(context.address());
@@ -51,7 +58,11 @@ final class LogRouter {
         @Override
         public void call(int level, BytePointer msg) {
             try {
-                String text = msg.getString().strip();
+                String raw = msg.getString();
+                for (java.util.function.BiConsumer<Integer, String> tap : taps) {
+                    tap.accept(level, raw);
+                }
+                String text = raw.strip();
                 if (text.isEmpty()) {
                     return;
                 }

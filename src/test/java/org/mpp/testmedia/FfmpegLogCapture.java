@@ -10,45 +10,27 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bytedeco.ffmpeg.avutil.LogCallback;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Loader;
+import org.mpp.media.FfmpegLog;
 
 /**
- * Captures FFmpeg's log lines while open (try-with-resources), through {@code avutil.setLogCallback}.
- *
- * <p>FFmpeg's log callback is process-global: one capture at a time (others block in {@link #start()}), and it
- * also catches messages from any other FFmpeg work in the JVM, which {@link Message#context()} tells apart. Lines
- * arrive formatted by {@code av_log_format_line}, e.g. {@code "[h264 @ 0x7f3c4c0b2a40] error while decoding MB 3 2,
- * bytestream -5\n"}; lines logged without a context have no prefix. Only levels up to {@code av_log_get_level()}
- * are delivered; if that is quieter than AV_LOG_ERROR it is raised to AV_LOG_ERROR while capturing.
- *
- * <p>{@link #close()} cannot reinstate an earlier callback (FFmpeg has no getter, and handing
- * {@code av_log_default_callback} a va_list from Java crashes): after a capture the callback stays installed and
- * prints each line to {@code System.err}, which is what FFmpeg's default does minus colours and repeat folding.
- * Code that installs its own callback later replaces it as usual.
+ * Captures FFmpeg's log lines while open (try-with-resources), through MPP's own log router
+ * ({@link FfmpegLog#tap}), so that tests never replace the callback the integrity check depends on. Captures are
+ * serialised: one open capture at a time in the JVM.
  */
 public final class FfmpegLogCapture implements AutoCloseable {
     private static final Semaphore LOCK = new Semaphore(1);
     private static final Pattern PREFIX = Pattern.compile("^\\[([^\\]@]+?) @ (0x[0-9a-fA-F]+)\\]");
-    /** Kept reachable: native code holds this function pointer. */
-    private static final LogCallback CAPTURE;
     private static volatile FfmpegLogCapture current;
 
     static {
-        Loader.load(avutil.class);
-        CAPTURE = new LogCallback() {
-            @Override
-            public void call(int level, BytePointer msg) {
-                FfmpegLogCapture c = current;
-                if (c != null) {
-                    c.add(level, msg.getString());
-                } else {
-                    System.err.print(msg.getString());
-                }
+        // MPP's LogRouter owns FFmpeg's log callback; a second callback would replace it and blind the integrity
+        // check in every later test of the JVM. Tap the router instead.
+        FfmpegLog.tap((level, text) -> {
+            FfmpegLogCapture c = current;
+            if (c != null) {
+                c.add(level, text);
             }
-        };
+        });
     }
 
     /**
@@ -92,7 +74,6 @@ public final class FfmpegLogCapture implements AutoCloseable {
             av_log_set_level(AV_LOG_ERROR);
         }
         current = c;
-        avutil.setLogCallback(CAPTURE);
         return c;
     }
 

@@ -1,0 +1,119 @@
+package org.mpp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mpp.testmedia.BadMedia;
+import org.mpp.testmedia.SyntheticMedia;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    /** Runs the CLI in-process with a small ladder and work folder under the test's folder. */
+    private Run run(String... args) throws IOException {
+        Path conf = dir.resolve("test.conf");
+        Files.writeString(conf, """
+                mpp.work.dir = "%s"
+                mpp.media.segment-seconds = 1
+                mpp.ladder = [
+                  { maxX = 320, maxY = 180, crf = 23, preset = superfast, profile = main, maxFramerate = 30, audioBitrate = 96 }
+                  { maxX = 160, maxY = 90, crf = 23, preset = superfast, profile = main, maxFramerate = 15, audioBitrate = 64 }
+                ]
+                """.formatted(dir.resolve("work")));
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--config";
+        all[args.length + 1] = conf.toString();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int exit = Main.run(all);
+            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void transcodePrintsTheFilesItWroteAndFailsOnlyTheBadInput() throws IOException {
+        Path good = SyntheticMedia.builder().seconds(2).write(dir.resolve("good.mp4"));
+        Path bad = BadMedia.randomBytes(dir.resolve("bad.mp4"), 4096);
+        Path outDir = dir.resolve("out");
+
+        Run r = run("transcode", bad.toString(), good.toString(), "--out", outDir.toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out().lines()).containsExactly(outDir.resolve("good180p30.mp4").toString(), outDir.resolve("good90p15.mp4").toString());
+        assertThat(r.err().lines().filter(l -> l.startsWith("FAILED"))).singleElement()
+                .satisfies(l -> assertThat(l).startsWith("FAILED " + bad + ": not a media file"));
+        assertThat(outDir.resolve("good180p30.mp4")).isRegularFile();
+    }
+
+    @Test
+    void transcodeOfGoodInputsExitsZero() throws IOException {
+        Path good = SyntheticMedia.builder().seconds(1).write(dir.resolve("a.mp4"));
+
+        assertThat(run("transcode", good.toString(), "--out", dir.resolve("out").toString()).exit()).isZero();
+    }
+
+    @Test
+    void probePrintsMediaInfoAsJson() throws IOException {
+        Path good = SyntheticMedia.builder().seconds(1).audio(6, 48000).write(dir.resolve("a.mp4"));
+
+        Run r = run("probe", good.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("\"codec\" : \"h264\"").contains("\"channelLayout\" : \"5.1\"").contains("\"keyframeTimes\"");
+    }
+
+    @Test
+    void probeOfAnAudioFileFailsWithOneLine() throws IOException {
+        Path song = BadMedia.audioOnly(dir.resolve("song.m4a"));
+
+        Run r = run("probe", song.toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("FAILED " + song + ": no video stream (audio only)");
+    }
+
+    @Test
+    void everyCommandHasHelp() throws IOException {
+        assertThat(run("--help").out()).contains("transcode").contains("probe");
+        assertThat(run("transcode", "--help").out()).contains("--out").contains("INPUT");
+        assertThat(run("probe", "--help").out()).contains("INPUT");
+    }
+
+    @Test
+    void aBadConfigurationExitsTwoNamingTheKey() throws IOException {
+        Path conf = dir.resolve("bad.conf");
+        Files.writeString(conf, "mpp.media.segment-seconds = -3\n");
+        PrintStream err = System.err;
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            exit = Main.run("probe", "x.mp4", "--config", conf.toString());
+        } finally {
+            System.setErr(err);
+        }
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(e.toString(StandardCharsets.UTF_8)).contains("mpp.media.segment-seconds").contains("bad.conf");
+    }
+}
