@@ -93,6 +93,16 @@ class MainTest {
     }
 
     @Test
+    void demoMakesAClipAndTranscodesIt() throws IOException {
+        Path outDir = dir.resolve("demo-out");
+
+        Run r = run("demo", "--seconds", "2", "--out", outDir.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines()).containsExactly(outDir.resolve("demo180p30.mp4").toString(), outDir.resolve("demo90p15.mp4").toString());
+    }
+
+    @Test
     void everyCommandHasHelp() throws IOException {
         assertThat(run("--help").out()).contains("transcode").contains("probe");
         assertThat(run("transcode", "--help").out()).contains("--out").contains("INPUT");
