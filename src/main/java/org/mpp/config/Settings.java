@@ -18,10 +18,11 @@ import org.mpp.ladder.OutputSpec;
  * Every setting MPP reads, read once and checked at start-up. Defaults live in the jar's reference.conf;
  * nothing here has a fallback of its own. Immutable and thread-safe.
  */
-public record Settings(Db db, Work work, Roles roles, Media media, List<OutputSpec> ladder) {
+public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec> ladder) {
 
     /** Database connection; an empty url means the embedded H2 database in the work folder. */
-    public record Db(Optional<String> url, Optional<String> user, Optional<String> password) {
+    public record Db(Optional<String> url, Optional<String> user, Optional<String> password, int poolSize,
+            java.time.Duration connectTimeout, java.time.Duration socketTimeout) {
     }
 
     /** Work folders; an empty delivery dir means no delivery copy. */
@@ -30,6 +31,10 @@ public record Settings(Db db, Work work, Roles roles, Media media, List<OutputSp
 
     /** Worker threads per role on this node (0 = role off). */
     public record Roles(int ingest, int transcode, int export) {
+    }
+
+    /** How a node keeps in touch with the database. */
+    public record Node(Roles roles, java.time.Duration heartbeat, java.time.Duration lease, java.time.Duration poll) {
     }
 
     /**
@@ -94,8 +99,17 @@ public record Settings(Db db, Work work, Roles roles, Media media, List<OutputSp
                     nonNegative(c, "mpp.node.roles.export"));
             Media media = new Media(positive(c, "mpp.media.segment-seconds"), positive(c, "mpp.media.gop-seconds"),
                     nonNegative(c, "mpp.media.decoder-threads"), nonNegative(c, "mpp.media.encoder-threads"));
-            Db db = new Db(optionalString(c, "mpp.db.url"), optionalString(c, "mpp.db.user"), optionalString(c, "mpp.db.password"));
-            return new Settings(db, work, roles, media, ladder(c));
+            Db db = new Db(optionalString(c, "mpp.db.url"), optionalString(c, "mpp.db.user"), optionalString(c, "mpp.db.password"),
+                    positiveInt(c, "mpp.db.pool-size"), java.time.Duration.ofMillis((long) (positive(c, "mpp.db.connect-timeout") * 1000)),
+                    java.time.Duration.ofMillis((long) (positive(c, "mpp.db.socket-timeout") * 1000)));
+            Node node = new Node(roles, java.time.Duration.ofMillis((long) (positive(c, "mpp.node.heartbeat-seconds") * 1000)),
+                    java.time.Duration.ofMillis((long) (positive(c, "mpp.node.lease-seconds") * 1000)),
+                    java.time.Duration.ofMillis(positiveInt(c, "mpp.node.poll-millis")));
+            if (node.lease().compareTo(node.heartbeat().multipliedBy(3)) < 0) {
+                throw new ConfigException.BadValue(c.getValue("mpp.node.lease-seconds").origin(), "mpp.node.lease-seconds",
+                        "must be at least three heartbeats (" + node.heartbeat().multipliedBy(3).toMillis() / 1000.0 + " s), or live nodes lose their tasks");
+            }
+            return new Settings(db, work, node, media, ladder(c));
         } catch (ConfigException e) {
             throw new ConfigurationException("Bad configuration: " + e.getMessage(), e);
         }
@@ -149,6 +163,14 @@ public record Settings(Db db, Work work, Roles roles, Media media, List<OutputSp
         int v = c.getInt(key);
         if (v < 0) {
             throw new ConfigException.BadValue(c.getValue(key).origin(), key, "must be 0 or more, was " + v);
+        }
+        return v;
+    }
+
+    private static int positiveInt(Config c, String key) {
+        int v = c.getInt(key);
+        if (v <= 0) {
+            throw new ConfigException.BadValue(c.getValue(key).origin(), key, "must be more than 0, was " + v);
         }
         return v;
     }

@@ -27,7 +27,8 @@ class SettingsTest {
         assertThat(s.db().url()).isEmpty();
         assertThat(s.work().sourceDir()).isEqualTo(Path.of("work", "source"));
         assertThat(s.work().deliveryDir()).isEmpty();
-        assertThat(s.roles()).isEqualTo(new Settings.Roles(1, 1, 1));
+        assertThat(s.node().roles()).isEqualTo(new Settings.Roles(1, 1, 1));
+        assertThat(s.node().lease()).isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(s.media().segmentSeconds()).isEqualTo(10.0);
         assertThat(s.ladder()).extracting(o -> o.maxY()).containsExactly(1080, 720, 480);
         assertThat(s.ladder().get(0).preset()).isEqualTo("superfast");
@@ -37,7 +38,7 @@ class SettingsTest {
     void theFileOverridesDefaults() throws IOException {
         Settings s = Settings.load(Optional.of(conf("mpp.node.roles.transcode = 4\nmpp.work.delivery-dir = /srv/out\n")));
 
-        assertThat(s.roles().transcode()).isEqualTo(4);
+        assertThat(s.node().roles().transcode()).isEqualTo(4);
         assertThat(s.work().deliveryDir()).contains(Path.of("/srv/out"));
     }
 

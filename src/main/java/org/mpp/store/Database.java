@@ -1,0 +1,149 @@
+package org.mpp.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.mpp.config.Settings.Db;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection pool, the schema migrations and the jOOQ context for one MySQL, MariaDB or embedded H2
+ * database. Thread-safe. Closing it closes the pool only when it created the pool.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    static {
+        // jOOQ prints a banner and tips on first use; a node's log is no place for them.
+        System.setProperty("org.jooq.no-logo", System.getProperty("org.jooq.no-logo", "true"));
+        System.setProperty("org.jooq.no-tips", System.getProperty("org.jooq.no-tips", "true"));
+    }
+    private final DataSource dataSource;
+    private final boolean ownsPool;
+    private final SQLDialect dialect;
+    private final DSLContext dsl;
+
+    private Database(DataSource dataSource, boolean ownsPool, SQLDialect dialect) {
+        this.dataSource = dataSource;
+        this.ownsPool = ownsPool;
+        this.dialect = dialect;
+        this.dsl = DSL.using(dataSource, dialect, new Settings().withExecuteLogging(false));
+    }
+
+    /** The embedded H2 database file of a work folder (MySQL mode, shareable by several processes). */
+    public static String embeddedUrl(Path workDir) {
+        Path file = workDir.toAbsolutePath().resolve("db").resolve("mpp");
+        return "jdbc:h2:file:" + file + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE"
+                + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
+    }
+
+    /**
+     * Opens a pool for the configured database (the embedded H2 file in {@code workDir} when no URL is set) and
+     * brings its schema up to date.
+     *
+     * @throws StoreException when the database cannot be reached or migrated
+     */
+    public static Database open(Db db, Path workDir) {
+        String url = db.url().orElseGet(() -> embeddedUrl(workDir));
+        if (db.url().isEmpty()) {
+            try {
+                Files.createDirectories(workDir.toAbsolutePath().resolve("db"));
+            } catch (java.io.IOException e) {
+                throw new StoreException("Cannot create the embedded database folder in " + workDir + ": " + e, e);
+            }
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("mpp-db");
+        hc.setJdbcUrl(url);
+        db.user().ifPresent(hc::setUsername);
+        db.password().ifPresent(hc::setPassword);
+        hc.setMaximumPoolSize(db.poolSize());
+        hc.setMinimumIdle(Math.min(2, db.poolSize()));
+        hc.setConnectionTimeout(db.connectTimeout().toMillis());
+        hc.setMaxLifetime(25 * 60_000L);
+        hc.setKeepaliveTime(2 * 60_000L);
+        hc.setInitializationFailTimeout(-1);
+        hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        if (url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:")) {
+            hc.addDataSourceProperty("connectTimeout", db.connectTimeout().toMillis());
+            hc.addDataSourceProperty("socketTimeout", db.socketTimeout().toMillis());
+            hc.addDataSourceProperty("tcpKeepAlive", true);
+            hc.addDataSourceProperty("cachePrepStmts", true);
+            hc.addDataSourceProperty("prepStmtCacheSize", 250);
+            hc.addDataSourceProperty("prepStmtCacheSqlLimit", 2048);
+            hc.addDataSourceProperty("useServerPrepStmts", true);
+            hc.addDataSourceProperty("useAffectedRows", false);
+        }
+        HikariDataSource pool = new HikariDataSource(hc);
+        try {
+            return open(pool, true);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** Uses a pool the application already has; the caller keeps ownership of it. */
+    public static Database open(DataSource dataSource) {
+        return open(dataSource, false);
+    }
+
+    private static Database open(DataSource ds, boolean ownsPool) {
+        SQLDialect dialect = detectDialect(ds);
+        migrate(ds);
+        log.debug("Database ready ({})", dialect);
+        return new Database(ds, ownsPool, dialect);
+    }
+
+    /** Applies the migrations in schema/ (shipped in the jar); applying twice changes nothing. */
+    static void migrate(DataSource ds) {
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").failOnMissingLocations(true).load().migrate();
+        } catch (RuntimeException e) {
+            throw new StoreException("Cannot bring the database schema up to date: " + e.getMessage(), e);
+        }
+    }
+
+    /** Connector/J reports MariaDB as "MySQL 5.5.5-10.11.x-MariaDB": look at the version string. */
+    static SQLDialect detectDialect(DataSource ds) {
+        try (Connection c = ds.getConnection()) {
+            String product = c.getMetaData().getDatabaseProductName();
+            String version = c.getMetaData().getDatabaseProductVersion();
+            if (product.toLowerCase(java.util.Locale.ROOT).contains("h2")) {
+                return SQLDialect.H2;
+            }
+            return (product + " " + version).toLowerCase(java.util.Locale.ROOT).contains("mariadb") ? SQLDialect.MARIADB : SQLDialect.MYSQL;
+        } catch (SQLException e) {
+            throw new StoreException("Cannot connect to the database: " + e.getMessage(), e);
+        }
+    }
+
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    public SQLDialect dialect() {
+        return dialect;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        if (ownsPool && dataSource instanceof HikariDataSource h) {
+            h.close();
+        }
+    }
+}
