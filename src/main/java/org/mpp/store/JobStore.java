@@ -1,0 +1,143 @@
+package org.mpp.store;
+
+import static org.mpp.store.schema.Tables.EXPORTJOB;
+import static org.mpp.store.schema.Tables.INGESTJOB;
+import static org.mpp.store.schema.Tables.JOB;
+import static org.mpp.store.schema.Tables.TRANSCODEJOB;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.mpp.store.schema.tables.records.JobRecord;
+
+/** Submitting, listing and steering jobs (pause, resume, priority, retry, delete). Thread-safe. */
+public final class JobStore {
+    private final DSLContext dsl;
+
+    public JobStore(Database db) {
+        this.dsl = db.dsl();
+    }
+
+    /** Adds a job for a file in the source folder; it is ready for ingest at once. */
+    public UUID submit(String sourceName, int priority) {
+        UUID uuid = UUID.randomUUID();
+        Sql.tx(dsl, tx -> {
+            tx.insertInto(JOB).set(JOB.JOBUUID, Uuids.bytes(uuid)).set(JOB.SOURCENAME, sourceName).set(JOB.PRIORITY, priority)
+                    .set(JOB.DATEADDED, Sql.now()).execute();
+            tx.insertInto(INGESTJOB).set(INGESTJOB.FK_JOBUUID, Uuids.bytes(uuid)).set(INGESTJOB.PRIORITY, priority).execute();
+            return null;
+        });
+        return uuid;
+    }
+
+    /**
+     * Adopts jobs inserted with plain SQL (no UUID yet): gives each a UUID and an ingest task. Safe for several
+     * nodes at once: a job is adopted by exactly one of them.
+     *
+     * @return how many jobs this call adopted
+     */
+    public int adoptNewJobs() {
+        List<JobRecord> fresh = dsl.selectFrom(JOB).where(JOB.JOBUUID.isNull()).orderBy(JOB.JOBID).limit(100).fetch();
+        int adopted = 0;
+        for (JobRecord j : fresh) {
+            UUID uuid = UUID.randomUUID();
+            adopted += Sql.tx(dsl, tx -> {
+                int won = tx.update(JOB).set(JOB.JOBUUID, Uuids.bytes(uuid)).where(JOB.JOBID.eq(j.getJobid()), JOB.JOBUUID.isNull()).execute();
+                if (won == 1) {
+                    tx.insertInto(INGESTJOB).set(INGESTJOB.FK_JOBUUID, Uuids.bytes(uuid)).set(INGESTJOB.PRIORITY, j.getPriority())
+                            .set(INGESTJOB.PAUSED, j.getPaused()).onDuplicateKeyIgnore().execute();
+                }
+                return won;
+            });
+        }
+        return adopted;
+    }
+
+    public Optional<JobView> job(UUID uuid) {
+        return dsl.selectFrom(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(uuid))).fetchOptional().map(JobStore::view);
+    }
+
+    /** A job by its numeric id or its UUID (as typed by an operator). */
+    public Optional<JobView> find(String idOrUuid) {
+        try {
+            return job(UUID.fromString(idOrUuid));
+        } catch (IllegalArgumentException notUuid) {
+            try {
+                return dsl.selectFrom(JOB).where(JOB.JOBID.eq(Long.parseLong(idOrUuid))).fetchOptional().map(JobStore::view);
+            } catch (NumberFormatException notNumber) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** The newest jobs first. */
+    public List<JobView> list(int limit) {
+        return dsl.selectFrom(JOB).orderBy(JOB.JOBID.desc()).limit(limit).fetch().map(JobStore::view);
+    }
+
+    /** Pauses or resumes a job: its tasks that are not running yet are not claimed while it is paused. */
+    public boolean setPaused(UUID job, boolean paused) {
+        return Sql.tx(dsl, tx -> {
+            int n = tx.update(JOB).set(JOB.PAUSED, paused).where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
+            for (Stage s : Stage.values()) {
+                tx.update(s.t.table()).set(s.t.paused(), paused).where(s.t.job().eq(Uuids.bytes(job))).execute();
+            }
+            return n == 1;
+        });
+    }
+
+    public boolean setPriority(UUID job, int priority) {
+        return Sql.tx(dsl, tx -> {
+            int n = tx.update(JOB).set(JOB.PRIORITY, priority).where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
+            for (Stage s : Stage.values()) {
+                tx.update(s.t.table()).set(s.t.priority(), priority).where(s.t.job().eq(Uuids.bytes(job))).execute();
+            }
+            return n == 1;
+        });
+    }
+
+    /** Sends a failed job back to the start (the caller puts its source back in the source folder first). */
+    public boolean retry(UUID job) {
+        return Sql.tx(dsl, tx -> {
+            Integer status = tx.select(JOB.STATUS).from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(job))).forUpdate().fetchOne(JOB.STATUS);
+            if (status == null || status != Status.FAILED) {
+                return false;
+            }
+            tx.deleteFrom(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(job))).execute();
+            tx.deleteFrom(EXPORTJOB).where(EXPORTJOB.FK_JOBUUID.eq(Uuids.bytes(job))).execute();
+            tx.update(INGESTJOB).set(INGESTJOB.STATUS, Status.READY).set(INGESTJOB.FAILURES, 0).setNull(INGESTJOB.FK_NODEUUID)
+                    .setNull(INGESTJOB.LASTERROR).set(INGESTJOB.AVAILABLEAT, Sql.now()).where(INGESTJOB.FK_JOBUUID.eq(Uuids.bytes(job))).execute();
+            tx.insertInto(INGESTJOB).set(INGESTJOB.FK_JOBUUID, Uuids.bytes(job)).onDuplicateKeyIgnore().execute();
+            tx.update(JOB).set(JOB.FAILED, false).setNull(JOB.FAILUREREASON).set(JOB.PROGRESS, 0.0).setNull(JOB.SEGMENTS)
+                    .where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
+            TaskStore.moveJob(tx, job, Status.IMPORTED);
+            return true;
+        });
+    }
+
+    /** Deletes a job and its tasks; a node still working on it loses its claim and stops. */
+    public boolean delete(UUID job) {
+        return Sql.tx(dsl, tx -> {
+            for (Stage s : Stage.values()) {
+                tx.deleteFrom(s.t.table()).where(s.t.job().eq(Uuids.bytes(job))).execute();
+            }
+            return tx.deleteFrom(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute() == 1;
+        });
+    }
+
+    /** Fails a job for a reason found outside any task (for example at adoption). */
+    public void fail(UUID job, String reason) {
+        Sql.tx(dsl, tx -> {
+            tx.selectOne().from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(job))).forUpdate().fetchOne();
+            TaskStore.failJob(tx, job, reason);
+            return null;
+        });
+    }
+
+    private static JobView view(JobRecord r) {
+        return new JobView(r.getJobid(), Uuids.uuid(r.getJobuuid()), r.getSourcename(), r.getStatus(), r.getPriority(),
+                Boolean.TRUE.equals(r.getPaused()), r.getProgress(), r.getFailurereason(), r.getDateadded(),
+                r.getDatecompleted(), r.getDeliveredfiles(), r.getMediainfo());
+    }
+}

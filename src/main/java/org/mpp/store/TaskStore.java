@@ -1,0 +1,325 @@
+package org.mpp.store;
+
+import static org.mpp.store.schema.Tables.EXPORTJOB;
+import static org.mpp.store.schema.Tables.JOB;
+import static org.mpp.store.schema.Tables.TRANSCODEJOB;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.mpp.store.Stage.Columns;
+
+/**
+ * Claims, leases, progress, completion and failure of tasks: the one place that decides who runs what.
+ *
+ * <p>A claim is a short locking transaction ({@code SELECT ... FOR UPDATE SKIP LOCKED}, then an update by
+ * primary key) that sets the task running under the node, increments its attempt counter (the fencing token)
+ * and starts a lease on the database's clock. Every later write is conditional on node, attempt and the running
+ * state; zero rows means the claim was lost ({@link LostClaimException}), more than one is a bug. Stage
+ * completions lock the job row first, so that concurrent completions of one job see each other. Thread-safe.
+ */
+public final class TaskStore {
+    private final DSLContext dsl;
+
+    public TaskStore(Database db) {
+        this.dsl = db.dsl();
+    }
+
+    /** What happened to a failed task. */
+    public enum Outcome {
+        /** Back in the queue after a backoff. */
+        RETRY,
+        /** Failed too often (or permanently): the job is failed now; quarantine its source. */
+        JOB_FAILED
+    }
+
+    /** Claims up to {@code max} ready tasks of a stage for {@code node}, highest priority first, then oldest. */
+    public List<Claim> claim(Stage stage, UUID node, int max, Duration lease) {
+        Columns t = stage.t;
+        return Sql.tx(dsl, tx -> {
+            List<Long> ids = tx.select(t.id()).from(t.table())
+                    .where(t.status().eq(Status.READY), t.paused().isFalse(), t.availableAt().le(Sql.now()))
+                    .orderBy(t.priority().desc(), t.id()).limit(max).forUpdate().skipLocked().fetch(t.id());
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            int updated = tx.update(t.table()).set(t.status(), Status.RUNNING).set(t.node(), Uuids.bytes(node))
+                    .set(t.attempt(), t.attempt().plus(1)).set(t.leaseUntil(), Sql.nowPlus(lease)).set(t.progress(), 0.0)
+                    .where(t.id().in(ids), t.status().eq(Status.READY)).execute();
+            if (updated != ids.size()) {
+                throw new IllegalStateException("Claimed " + ids.size() + " " + stage + " rows under lock but updated " + updated);
+            }
+            List<Record> rows = stage == Stage.TRANSCODE
+                    ? tx.select(t.id(), t.job(), t.attempt(), TRANSCODEJOB.SEGMENTPART, TRANSCODEJOB.SEGMENTINFO).from(t.table()).where(t.id().in(ids)).orderBy(t.id()).fetch().into(Record.class)
+                    : tx.select(t.id(), t.job(), t.attempt()).from(t.table()).where(t.id().in(ids)).orderBy(t.id()).fetch().into(Record.class);
+            List<Claim> claims = new ArrayList<>();
+            for (Record r : rows) {
+                claims.add(new Claim(stage, r.get(t.id()), Uuids.uuid(r.get(t.job())), node, r.get(t.attempt()),
+                        stage == Stage.TRANSCODE ? r.get(TRANSCODEJOB.SEGMENTPART) : -1,
+                        stage == Stage.TRANSCODE ? r.get(TRANSCODEJOB.SEGMENTINFO) : null));
+                if (stage != Stage.TRANSCODE) {
+                    moveJob(tx, Uuids.uuid(r.get(t.job())), stage == Stage.INGEST ? Status.INGESTING : Status.EXPORTING);
+                }
+            }
+            return claims;
+        });
+    }
+
+    /** Extends the lease of every task {@code node} is running; returns how many. */
+    public int renewLeases(UUID node, Duration lease) {
+        int n = 0;
+        for (Stage s : Stage.values()) {
+            n += dsl.update(s.t.table()).set(s.t.leaseUntil(), Sql.nowPlus(lease))
+                    .where(s.t.node().eq(Uuids.bytes(node)), s.t.status().eq(Status.RUNNING)).execute();
+        }
+        return n;
+    }
+
+    /** Records progress; false when the claim is lost (the caller should stop). */
+    public boolean progress(Claim c, double fraction) {
+        return owned(dsl.update(c.stage().t.table()).set(c.stage().t.progress(), fraction).where(fence(c)).execute(), c, false);
+    }
+
+    /** True while the claim is still held. */
+    public boolean stillHeld(Claim c) {
+        return dsl.fetchExists(c.stage().t.table(), fence(c));
+    }
+
+    /**
+     * Completes an ingest: stores the media info and creates one transcode task per segment, in one transaction.
+     *
+     * @param segments each segment's description (JSON), in order
+     * @throws LostClaimException when the claim was lost
+     */
+    public void completeIngest(Claim c, String mediaInfo, List<String> segments) {
+        Sql.tx(dsl, tx -> {
+            var job = lockJob(tx, c);
+            complete(tx, c);
+            for (int i = 0; i < segments.size(); i++) {
+                tx.insertInto(TRANSCODEJOB).set(TRANSCODEJOB.FK_JOBUUID, Uuids.bytes(c.job())).set(TRANSCODEJOB.SEGMENTPART, i)
+                        .set(TRANSCODEJOB.SEGMENTINFO, segments.get(i)).set(TRANSCODEJOB.PRIORITY, job.getPriority())
+                        .set(TRANSCODEJOB.PAUSED, job.getPaused()).execute();
+            }
+            tx.update(JOB).set(JOB.MEDIAINFO, mediaInfo).set(JOB.SEGMENTS, segments.size()).set(JOB.PROGRESS, 0.1)
+                    .where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
+            moveJob(tx, c.job(), Status.TRANSCODING);
+            return null;
+        });
+    }
+
+    /**
+     * Completes a segment; the last one moves the job to transcoded and queues its export.
+     *
+     * @return true when this was the job's last segment
+     * @throws LostClaimException when the claim was lost
+     */
+    public boolean completeTranscode(Claim c) {
+        return Sql.tx(dsl, tx -> {
+            var job = lockJob(tx, c);
+            complete(tx, c);
+            int left = tx.fetchCount(TRANSCODEJOB, TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(c.job())), TRANSCODEJOB.STATUS.ne(Status.COMPLETED));
+            updateJobProgress(tx, c.job());
+            if (left > 0 || job.getStatus() != Status.TRANSCODING) {
+                return false;
+            }
+            moveJob(tx, c.job(), Status.TRANSCODED);
+            tx.insertInto(EXPORTJOB).set(EXPORTJOB.FK_JOBUUID, Uuids.bytes(c.job())).set(EXPORTJOB.PRIORITY, job.getPriority())
+                    .set(EXPORTJOB.PAUSED, job.getPaused()).onDuplicateKeyIgnore().execute();
+            return true;
+        });
+    }
+
+    /** The attempt under which each completed segment of a job was encoded (its files carry that token), by segment. */
+    public List<Integer> completedSegmentAttempts(UUID job) {
+        return dsl.select(TRANSCODEJOB.ATTEMPT).from(TRANSCODEJOB)
+                .where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(job)), TRANSCODEJOB.STATUS.eq(Status.COMPLETED))
+                .orderBy(TRANSCODEJOB.SEGMENTPART).fetch(TRANSCODEJOB.ATTEMPT);
+    }
+
+    /** Completes the export: the job is complete. */
+    public void completeExport(Claim c, String deliveredFiles) {
+        Sql.tx(dsl, tx -> {
+            lockJob(tx, c);
+            complete(tx, c);
+            tx.update(JOB).set(JOB.COMPLETED, true).set(JOB.DATECOMPLETED, Sql.now()).set(JOB.PROGRESS, 1.0)
+                    .set(JOB.DELIVEREDFILES, deliveredFiles).where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
+            moveJob(tx, c.job(), Status.COMPLETE);
+            return null;
+        });
+    }
+
+    /**
+     * The export found segments missing: they go back to transcode, the export task is dropped (the last of them
+     * to finish queues a new one) and the job returns to transcoding.
+     */
+    public void redoSegments(Claim export, List<Integer> segmentParts) {
+        Sql.tx(dsl, tx -> {
+            lockJob(tx, export);
+            int deleted = tx.deleteFrom(EXPORTJOB).where(fence(export)).execute();
+            owned(deleted, export, true);
+            tx.update(TRANSCODEJOB).set(TRANSCODEJOB.STATUS, Status.READY).setNull(TRANSCODEJOB.FK_NODEUUID)
+                    .where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(export.job())), TRANSCODEJOB.SEGMENTPART.in(segmentParts)).execute();
+            moveJob(tx, export.job(), Status.TRANSCODING);
+            return null;
+        });
+    }
+
+    /** Gives a task back untouched (graceful stop): ready again at once, no failure counted. */
+    public void release(Claim c) {
+        Sql.tx(dsl, tx -> {
+            int n = tx.update(c.stage().t.table()).set(c.stage().t.status(), Status.READY).setNull(c.stage().t.node())
+                    .setNull(c.stage().t.leaseUntil()).where(fence(c)).execute();
+            if (owned(n, c, false)) {
+                rewindJob(tx, c.stage(), c.job());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Records a failure. The task goes back to the queue after a backoff until it has failed
+     * {@code failureTolerance} times; then, or at once when {@code permanent}, the job fails with {@code reason}.
+     *
+     * @throws LostClaimException when the claim was lost (the failure is not this node's to record)
+     */
+    public Outcome fail(Claim c, String reason, boolean permanent, int failureTolerance) {
+        return Sql.tx(dsl, tx -> {
+            lockJob(tx, c);
+            return failLocked(tx, c.stage(), c.taskId(), c.job(), fence(c), reason, permanent, failureTolerance, c);
+        });
+    }
+
+    /** A job that failed for good while its tasks were being recovered: its source goes to quarantine. */
+    public record Recovered(UUID job, Stage stage, long taskId, Outcome outcome) {
+    }
+
+    /**
+     * Takes back every task whose lease expired (its node died or froze): each counts as a failure, so a task
+     * that kills every node that touches it ends its job instead of the cluster.
+     */
+    public List<Recovered> recoverExpired(int failureTolerance) {
+        List<Recovered> out = new ArrayList<>();
+        for (Stage s : Stage.values()) {
+            Columns t = s.t;
+            List<Record> expired = dsl.select(t.id(), t.job(), t.node()).from(t.table())
+                    .where(t.status().eq(Status.RUNNING), t.leaseUntil().lt(Sql.now())).limit(100).fetch().into(Record.class);
+            for (Record r : expired) {
+                UUID job = Uuids.uuid(r.get(t.job()));
+                Condition stillExpired = t.id().eq(r.get(t.id())).and(t.status().eq(Status.RUNNING)).and(t.leaseUntil().lt(Sql.now()));
+                Outcome o = Sql.tx(dsl, tx -> {
+                    if (tx.selectOne().from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(job))).forUpdate().fetchOne() == null) {
+                        return null;
+                    }
+                    return failLocked(tx, s, r.get(t.id()), job, stillExpired, "abandoned by node " + Uuids.uuid(r.get(t.node()))
+                            + " (its lease expired)", false, failureTolerance, null);
+                });
+                if (o != null) {
+                    out.add(new Recovered(job, s, r.get(t.id()), o));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Outcome failLocked(DSLContext tx, Stage s, long taskId, UUID job, Condition owner, String reason, boolean permanent,
+            int tolerance, Claim claim) {
+        Columns t = s.t;
+        Record row = tx.select(t.failures()).from(t.table()).where(owner).forUpdate().fetchOne();
+        if (row == null) {
+            if (claim != null) {
+                throw new LostClaimException(claim);
+            }
+            return null;
+        }
+        int failures = row.get(t.failures()) + 1;
+        boolean fatal = permanent || failures >= tolerance;
+        String text = reason.length() > 4000 ? reason.substring(0, 4000) : reason;
+        tx.update(t.table()).set(t.failures(), failures).set(t.lastError(), text).setNull(t.node()).setNull(t.leaseUntil())
+                .set(t.status(), fatal ? Status.ERROR : Status.READY)
+                .set(t.availableAt(), Sql.nowPlus(Duration.ofSeconds(Math.min(60, 1L << Math.min(failures, 6)))))
+                .where(t.id().eq(taskId)).execute();
+        if (!fatal) {
+            rewindJob(tx, s, job);
+            return Outcome.RETRY;
+        }
+        failJob(tx, job, (permanent ? "" : "failed " + failures + " time(s) in " + s.name().toLowerCase(java.util.Locale.ROOT) + ": ") + text);
+        return Outcome.JOB_FAILED;
+    }
+
+    /** Marks a job failed and stops its other ready tasks from being claimed. */
+    static void failJob(DSLContext tx, UUID job, String reason) {
+        moveJob(tx, job, Status.FAILED);
+        tx.update(JOB).set(JOB.FAILED, true).set(JOB.FAILUREREASON, reason.length() > 4000 ? reason.substring(0, 4000) : reason)
+                .where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
+        for (Stage s : Stage.values()) {
+            tx.update(s.t.table()).set(s.t.status(), Status.ERROR)
+                    .where(s.t.job().eq(Uuids.bytes(job)), s.t.status().eq(Status.READY)).execute();
+        }
+    }
+
+    /** A task going back to ready moves its job back to the state before the stage began. */
+    private static void rewindJob(DSLContext tx, Stage s, UUID job) {
+        Integer status = tx.select(JOB.STATUS).from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(job))).fetchOne(JOB.STATUS);
+        if (s == Stage.INGEST && status != null && status == Status.INGESTING) {
+            moveJob(tx, job, Status.IMPORTED);
+        } else if (s == Stage.EXPORT && status != null && status == Status.EXPORTING) {
+            moveJob(tx, job, Status.TRANSCODED);
+        }
+    }
+
+    private static void updateJobProgress(DSLContext tx, UUID job) {
+        Double done = tx.select(DSL.avg(DSL.when(TRANSCODEJOB.STATUS.eq(Status.COMPLETED), 1.0).otherwise(TRANSCODEJOB.PROGRESS)))
+                .from(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(job))).fetchOne(0, Double.class);
+        tx.update(JOB).set(JOB.PROGRESS, 0.1 + 0.8 * (done == null ? 0 : done)).where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
+    }
+
+    /** Recomputes a job's progress from its segments (called by transcode workers now and then). */
+    public void refreshJobProgress(UUID job) {
+        updateJobProgress(dsl, job);
+    }
+
+    static void moveJob(DSLContext tx, UUID job, int to) {
+        Integer from = tx.select(JOB.STATUS).from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(job))).fetchOne(JOB.STATUS);
+        if (from == null) {
+            return;
+        }
+        Status.requireJobMove(from, to);
+        tx.update(JOB).set(JOB.STATUS, to).set(JOB.LASTUPDATE, Sql.now()).where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
+    }
+
+    private static org.mpp.store.schema.tables.records.JobRecord lockJob(DSLContext tx, Claim c) {
+        var job = tx.selectFrom(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).forUpdate().fetchOne();
+        if (job == null) {
+            throw new LostClaimException(c);
+        }
+        return job;
+    }
+
+    private static void complete(DSLContext tx, Claim c) {
+        Columns t = c.stage().t;
+        owned(tx.update(t.table()).set(t.status(), Status.COMPLETED).set(t.progress(), 1.0).setNull(t.leaseUntil())
+                .where(fence(c)).execute(), c, true);
+    }
+
+    static Condition fence(Claim c) {
+        Columns t = c.stage().t;
+        return t.id().eq(c.taskId()).and(t.node().eq(Uuids.bytes(c.node()))).and(t.attempt().eq(c.attempt()))
+                .and(t.status().eq(Status.RUNNING));
+    }
+
+    /** Zero rows: the claim is lost; more than one: a bug. */
+    private static boolean owned(int rows, Claim c, boolean required) {
+        if (rows > 1) {
+            throw new IllegalStateException(rows + " rows matched the fenced claim " + c);
+        }
+        if (rows == 0 && required) {
+            throw new LostClaimException(c);
+        }
+        return rows == 1;
+    }
+}
