@@ -1,0 +1,130 @@
+package org.mpp.node;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.mpp.config.Settings;
+import org.mpp.store.Uuids;
+
+/**
+ * The shared work folder's layout (DESIGN.md): where sources wait, where each stage of a job writes, where
+ * finished renditions and quarantined sources go. Immutable and thread-safe.
+ */
+public final class WorkFolders {
+    private final Path work;
+    private final Path source;
+    private final Optional<Path> delivery;
+
+    public WorkFolders(Settings.Work settings) {
+        this.work = settings.dir().toAbsolutePath().normalize();
+        this.source = settings.sourceDir().toAbsolutePath().normalize();
+        this.delivery = settings.deliveryDir().map(p -> p.toAbsolutePath().normalize());
+    }
+
+    public Path work() {
+        return work;
+    }
+
+    public Path sourceDir() {
+        return source;
+    }
+
+    public Optional<Path> deliveryDir() {
+        return delivery;
+    }
+
+    /**
+     * The source file a job names, refusing names that escape the source folder ("../x", absolute paths).
+     *
+     * @return empty when the name is not a plain relative path inside the source folder
+     */
+    public Optional<Path> source(String sourceName) {
+        if (sourceName == null || sourceName.isBlank() || sourceName.indexOf('\0') >= 0) {
+            return Optional.empty();
+        }
+        Path rel;
+        try {
+            rel = Path.of(sourceName);
+        } catch (java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+        }
+        if (rel.isAbsolute()) {
+            return Optional.empty();
+        }
+        Path resolved = source.resolve(rel).normalize();
+        return resolved.startsWith(source) && !resolved.equals(source) ? Optional.of(resolved) : Optional.empty();
+    }
+
+    /** Segments of a job's ingest attempt: {@code ingest/<uuid>/a<attempt>/}. */
+    public Path ingest(UUID job, int attempt) {
+        return work.resolve("ingest").resolve(Uuids.hex(job)).resolve("a" + attempt);
+    }
+
+    public Path ingestRoot(UUID job) {
+        return work.resolve("ingest").resolve(Uuids.hex(job));
+    }
+
+    /** A rendition's encoded segment, named with the transcode attempt that wrote it (its fencing token). */
+    public Path encodedSegment(UUID job, String renditionLabel, int segment, int attempt) {
+        return transcodeRoot(job).resolve(renditionLabel).resolve(String.format("segment-%05d.a%d.mp4", segment, attempt));
+    }
+
+    public Path transcodeRoot(UUID job) {
+        return work.resolve("transcode").resolve(Uuids.hex(job));
+    }
+
+    /** Finished renditions: {@code export/<uuid>/}. */
+    public Path export(UUID job) {
+        return work.resolve("export").resolve(Uuids.hex(job));
+    }
+
+    public Path quarantine() {
+        return work.resolve("quarantine");
+    }
+
+    /** Moves a failed job's source into quarantine/ (never deletes it); returns where it went, if it existed. */
+    public Optional<Path> quarantine(Path sourceFile, UUID job) throws IOException {
+        if (!Files.isRegularFile(sourceFile)) {
+            return Optional.empty();
+        }
+        Files.createDirectories(quarantine());
+        Path target = quarantine().resolve(Uuids.hex(job) + "-" + sourceFile.getFileName());
+        Files.move(sourceFile, target, StandardCopyOption.REPLACE_EXISTING);
+        return Optional.of(target);
+    }
+
+    /** The quarantined copy of a job's source, if any. */
+    public Optional<Path> quarantined(String sourceName, UUID job) {
+        return source(sourceName).map(s -> quarantine().resolve(Uuids.hex(job) + "-" + s.getFileName())).filter(Files::isRegularFile);
+    }
+
+    /** Deletes a job's ingest and transcode folders. */
+    public void purge(UUID job) throws IOException {
+        deleteTree(ingestRoot(job));
+        deleteTree(transcodeRoot(job));
+    }
+
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Creates the standard folders. */
+    public void create() throws IOException {
+        Files.createDirectories(source);
+        for (String d : new String[] {"ingest", "transcode", "export", "quarantine"}) {
+            Files.createDirectories(work.resolve(d));
+        }
+    }
+}
