@@ -8,13 +8,12 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code mpp demo}: makes a short clip and transcodes it, so a newcomer needs no video of their own. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Generate a short 1280x720 test clip and transcode it into the configured ladder.")
+        description = {"Generate a short 1280x720 test clip and run it through a node in this process "
+                + "(as 'mpp run' does), on the embedded database unless mpp.db.url is set.",
+                "The renditions land in <work>/export/<job>/ (and the delivery folder, when one is set)."})
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
-
-    @Option(names = "--out", defaultValue = "out", paramLabel = "DIR", description = "Folder for the renditions (default: ${DEFAULT-VALUE}).")
-    Path out;
 
     @Option(names = "--seconds", defaultValue = "10", description = "Length of the clip (default: ${DEFAULT-VALUE}).")
     int seconds;
@@ -24,10 +23,11 @@ final class DemoCommand implements Callable<Integer> {
         Path clip = main.settings().work().dir().resolve("demo").resolve("demo.mp4");
         System.err.println("Writing a " + seconds + " s demo clip to " + clip);
         org.mpp.media.DemoClip.write(clip, 1280, 720, 30, seconds);
-        TranscodeCommand transcode = new TranscodeCommand();
-        transcode.main = main;
-        transcode.inputs = java.util.List.of(clip);
-        transcode.out = out;
-        return transcode.call();
+        try {
+            return RunCommand.runFiles(main.settings(), java.util.List.of(clip));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.EXIT_FAILED;
+        }
     }
 }

@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mpp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "MPP: distributed H.264 transcoding with in-process FFmpeg.",
-        subcommands = {DemoCommand.class, TranscodeCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, NodeCommand.class, DemoCommand.class, TranscodeCommand.class, ProbeCommand.class,
+                SubmitCommand.class, StatusCommand.class, JobsCommand.class, NodesCommand.class, OutputsCommand.class,
+                PolicyCommand.class, DbCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;

@@ -14,7 +14,7 @@ final class ProgressLine {
     private final PrintStream out;
     private final boolean terminal = System.console() != null;
     private long lastDraw;
-    private Step lastStep;
+    private String lastStep;
 
     ProgressLine(String name, PrintStream out) {
         this.name = name;
@@ -22,22 +22,26 @@ final class ProgressLine {
     }
 
     void show(Step step, double fraction) {
+        show(step.name().toLowerCase(Locale.ROOT), fraction);
+    }
+
+    void show(String step, double fraction) {
         if (!terminal) {
-            if (step != lastStep) {
-                out.printf(Locale.ROOT, "%s: %s%n", name, step.name().toLowerCase(Locale.ROOT));
+            if (!step.equals(lastStep)) {
+                out.printf(Locale.ROOT, "%s: %s%n", name, step);
                 lastStep = step;
             }
             return;
         }
         long now = System.nanoTime();
-        if (now - lastDraw < 100_000_000L && step == lastStep) {
+        if (now - lastDraw < 100_000_000L && step.equals(lastStep)) {
             return;
         }
         lastDraw = now;
         lastStep = step;
         int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * WIDTH);
         out.printf(Locale.ROOT, "\r%-24.24s [%s%s] %3d%% %-9s", name, "#".repeat(filled), ".".repeat(WIDTH - filled),
-                Math.round(fraction * 100), step.name().toLowerCase(Locale.ROOT));
+                Math.round(fraction * 100), step);
         out.flush();
     }
 

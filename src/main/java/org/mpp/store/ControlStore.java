@@ -76,11 +76,17 @@ public final class ControlStore {
         return dsl.selectFrom(OUTPUT).orderBy(OUTPUT.OUTPUTID).fetch(ControlStore::row);
     }
 
+    /** Adds an active output; returns its id. */
     public long addOutput(OutputSpec s) {
-        return dsl.insertInto(OUTPUT).set(OUTPUT.ACTIVE, true).set(OUTPUT.MAXX, s.maxX()).set(OUTPUT.MAXY, s.maxY())
-                .set(OUTPUT.CRF, s.crf()).set(OUTPUT.PRESET, s.preset()).set(OUTPUT.PROFILE, s.profile())
-                .set(OUTPUT.MAXFRAMERATE, s.maxFramerate()).set(OUTPUT.AUDIOBITRATE, s.audioBitrate())
-                .returning(OUTPUT.OUTPUTID).fetchOne().getOutputid();
+        // Not INSERT ... RETURNING: jOOQ renders it natively for MariaDB, and Connector/J refuses to run an INSERT
+        // as a query. LAST_INSERT_ID() is per connection, so it runs in the insert's transaction (H2 knows it in
+        // MySQL mode).
+        return Sql.tx(dsl, tx -> {
+            tx.insertInto(OUTPUT).set(OUTPUT.ACTIVE, true).set(OUTPUT.MAXX, s.maxX()).set(OUTPUT.MAXY, s.maxY())
+                    .set(OUTPUT.CRF, s.crf()).set(OUTPUT.PRESET, s.preset()).set(OUTPUT.PROFILE, s.profile())
+                    .set(OUTPUT.MAXFRAMERATE, s.maxFramerate()).set(OUTPUT.AUDIOBITRATE, s.audioBitrate()).execute();
+            return tx.select(org.jooq.impl.DSL.field("LAST_INSERT_ID()", Long.class)).fetchOne(0, Long.class);
+        });
     }
 
     /** Replaces an output's settings; false when there is no such row. */

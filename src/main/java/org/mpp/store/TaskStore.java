@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Result;
 import org.jooq.impl.DSL;
 import org.mpp.store.Stage.Columns;
 
@@ -42,9 +44,7 @@ public final class TaskStore {
     public List<Claim> claim(Stage stage, UUID node, int max, Duration lease) {
         Columns t = stage.t;
         return Sql.tx(dsl, tx -> {
-            List<Long> ids = tx.select(t.id()).from(t.table())
-                    .where(t.status().eq(Status.READY), t.paused().isFalse(), t.availableAt().le(Sql.now()))
-                    .orderBy(t.priority().desc(), t.id()).limit(max).forUpdate().skipLocked().fetch(t.id());
+            List<Long> ids = lockReady(tx, t, max);
             if (ids.isEmpty()) {
                 return List.of();
             }
@@ -54,9 +54,11 @@ public final class TaskStore {
             if (updated != ids.size()) {
                 throw new IllegalStateException("Claimed " + ids.size() + " " + stage + " rows under lock but updated " + updated);
             }
-            List<Record> rows = stage == Stage.TRANSCODE
-                    ? tx.select(t.id(), t.job(), t.attempt(), TRANSCODEJOB.SEGMENTPART, TRANSCODEJOB.SEGMENTINFO).from(t.table()).where(t.id().in(ids)).orderBy(t.id()).fetch().into(Record.class)
-                    : tx.select(t.id(), t.job(), t.attempt()).from(t.table()).where(t.id().in(ids)).orderBy(t.id()).fetch().into(Record.class);
+            List<Field<?>> fields = new ArrayList<>(List.of(t.id(), t.job(), t.attempt()));
+            if (stage == Stage.TRANSCODE) {
+                fields.addAll(List.of(TRANSCODEJOB.SEGMENTPART, TRANSCODEJOB.SEGMENTINFO));
+            }
+            Result<Record> rows = tx.select(fields).from(t.table()).where(t.id().in(ids)).orderBy(t.id()).fetch();
             List<Claim> claims = new ArrayList<>();
             for (Record r : rows) {
                 claims.add(new Claim(stage, r.get(t.id()), Uuids.uuid(r.get(t.job())), node, r.get(t.attempt()),
@@ -68,6 +70,24 @@ public final class TaskStore {
             }
             return claims;
         });
+    }
+
+    /**
+     * Locks up to {@code max} ready tasks, highest priority first, then oldest, one priority level at a time.
+     * Ordering by "priority DESC, id" in one query does not match the claim index (status, paused, priority, id):
+     * InnoDB then reads, sorts and locks every ready row, and every concurrent claim skips them all and comes back
+     * empty. Within one priority the index yields id order and the scan stops at the limit.
+     */
+    static List<Long> lockReady(DSLContext tx, Columns t, int max) {
+        Condition waiting = t.status().eq(Status.READY).and(t.paused().isFalse());
+        List<Long> ids = new ArrayList<>();
+        Integer level = tx.select(DSL.max(t.priority())).from(t.table()).where(waiting).fetchOne(0, Integer.class);
+        while (level != null && ids.size() < max) {
+            ids.addAll(tx.select(t.id()).from(t.table()).where(waiting, t.priority().eq(level), t.availableAt().le(Sql.now()))
+                    .orderBy(t.id()).limit(max - ids.size()).forUpdate().skipLocked().fetch(t.id()));
+            level = tx.select(DSL.max(t.priority())).from(t.table()).where(waiting, t.priority().lt(level)).fetchOne(0, Integer.class);
+        }
+        return ids;
     }
 
     /** Extends the lease of every task {@code node} is running; returns how many. */
@@ -132,6 +152,17 @@ public final class TaskStore {
                     .set(EXPORTJOB.PAUSED, job.getPaused()).onDuplicateKeyIgnore().execute();
             return true;
         });
+    }
+
+    /** A job's transcode task as the export sees it. */
+    public record SegmentRow(int part, int status, int attempt, String info) {
+    }
+
+    /** Every transcode task of a job, by segment number. */
+    public List<SegmentRow> segments(UUID job) {
+        return dsl.select(TRANSCODEJOB.SEGMENTPART, TRANSCODEJOB.STATUS, TRANSCODEJOB.ATTEMPT, TRANSCODEJOB.SEGMENTINFO)
+                .from(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(job))).orderBy(TRANSCODEJOB.SEGMENTPART)
+                .fetch(r -> new SegmentRow(r.value1(), r.value2(), r.value3(), r.value4()));
     }
 
     /** The attempt under which each completed segment of a job was encoded (its files carry that token), by segment. */
@@ -206,9 +237,9 @@ public final class TaskStore {
         List<Recovered> out = new ArrayList<>();
         for (Stage s : Stage.values()) {
             Columns t = s.t;
-            List<Record> expired = dsl.select(t.id(), t.job(), t.node()).from(t.table())
-                    .where(t.status().eq(Status.RUNNING), t.leaseUntil().lt(Sql.now())).limit(100).fetch().into(Record.class);
-            for (Record r : expired) {
+            var expired = dsl.select(t.id(), t.job(), t.node()).from(t.table())
+                    .where(t.status().eq(Status.RUNNING), t.leaseUntil().lt(Sql.now())).limit(100).fetch();
+            for (var r : expired) {
                 UUID job = Uuids.uuid(r.get(t.job()));
                 Condition stillExpired = t.id().eq(r.get(t.id())).and(t.status().eq(Status.RUNNING)).and(t.leaseUntil().lt(Sql.now()));
                 Outcome o = Sql.tx(dsl, tx -> {
@@ -251,14 +282,19 @@ public final class TaskStore {
         return Outcome.JOB_FAILED;
     }
 
-    /** Marks a job failed and stops its other ready tasks from being claimed. */
+    /**
+     * Marks a job failed and ends its other tasks: ready ones are never claimed, and running ones lose their claims
+     * (their holders get {@link LostClaimException} or false from progress and stop). Left running, such a task would
+     * go back to ready when it failed, was released or expired, and a ready ingest or export of a failed job makes
+     * every later claim of its stage throw on the forbidden job move.
+     */
     static void failJob(DSLContext tx, UUID job, String reason) {
         moveJob(tx, job, Status.FAILED);
         tx.update(JOB).set(JOB.FAILED, true).set(JOB.FAILUREREASON, reason.length() > 4000 ? reason.substring(0, 4000) : reason)
                 .where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
         for (Stage s : Stage.values()) {
-            tx.update(s.t.table()).set(s.t.status(), Status.ERROR)
-                    .where(s.t.job().eq(Uuids.bytes(job)), s.t.status().eq(Status.READY)).execute();
+            tx.update(s.t.table()).set(s.t.status(), Status.ERROR).setNull(s.t.leaseUntil())
+                    .where(s.t.job().eq(Uuids.bytes(job)), s.t.status().in(Status.READY, Status.RUNNING)).execute();
         }
     }
 

@@ -1,0 +1,165 @@
+package org.mpp.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.mpp.store.JobView;
+import org.mpp.store.Status;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code mpp jobs}: lists jobs; its subcommands pause, resume, re-prioritise, retry and delete one. */
+@Command(name = "jobs", mixinStandardHelpOptions = true,
+        description = {"List jobs (newest first), or steer one with a subcommand.",
+                "ID is a job's number or its UUID, as mpp status shows them."})
+final class JobsCommand implements Callable<Integer> {
+    private static final String ID_HELP = "The job's number or UUID.";
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--json", description = "Print the jobs as JSON.")
+    boolean json;
+
+    @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "Show at most N jobs (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    /** What a subcommand does to the job it found. */
+    private interface JobAction {
+        int run(Session s, JobView job) throws IOException;
+    }
+
+    @Override
+    public Integer call() {
+        return Session.run(main, s -> {
+            List<JobView> jobs = s.jobs().list(Math.max(limit, 0));
+            if (json) {
+                Json.print(jobs.stream().map(JobsCommand::json).toList());
+            } else {
+                table(jobs, System.out);
+            }
+            return 0;
+        });
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop a job's waiting tasks from being claimed; running ones finish.")
+    int pause(@Parameters(paramLabel = "ID", description = ID_HELP) String id) {
+        return withJob(id, (s, job) -> done(s.jobs().setPaused(job.uuid(), true), "Paused", job));
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Let a paused job's tasks be claimed again.")
+    int resume(@Parameters(paramLabel = "ID", description = ID_HELP) String id) {
+        return withJob(id, (s, job) -> done(s.jobs().setPaused(job.uuid(), false), "Resumed", job));
+    }
+
+    @Command(name = "priority", mixinStandardHelpOptions = true, description = "Set a job's priority; higher runs first.")
+    int priority(@Parameters(index = "0", paramLabel = "ID", description = ID_HELP) String id,
+            @Parameters(index = "1", paramLabel = "N", description = "The new priority.") int priority) {
+        return withJob(id, (s, job) -> done(s.jobs().setPriority(job.uuid(), priority), "Priority " + priority + " for", job));
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = {"Delete a job and its tasks; a node working on it stops.",
+                    "Files are left alone: the source, if still there, stays in the source folder."})
+    int delete(@Parameters(paramLabel = "ID", description = ID_HELP) String id) {
+        return withJob(id, (s, job) -> done(s.jobs().delete(job.uuid()), "Deleted", job));
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = "Run a failed job again from the start, moving its source back out of quarantine first.")
+    int retry(@Parameters(paramLabel = "ID", description = ID_HELP) String id) {
+        return withJob(id, (s, job) -> {
+            if (job.status() != Status.FAILED) {
+                System.err.println("FAILED: " + describe(job) + " is " + job.statusName() + ", not failed: only failed jobs can be retried");
+                return Main.EXIT_FAILED;
+            }
+            Optional<Path> source = s.folders().source(job.sourceName());
+            if (source.isEmpty()) {
+                System.err.println("FAILED: " + describe(job) + " names no file inside the source folder; it cannot run again");
+                return Main.EXIT_FAILED;
+            }
+            Optional<Path> quarantined = s.folders().quarantined(job.sourceName(), job.uuid());
+            boolean movedBack = false;
+            if (quarantined.isPresent() && !Files.exists(source.get())) {
+                SourceFiles.move(quarantined.get(), source.get());
+                movedBack = true;
+            } else if (quarantined.isPresent()) {
+                System.err.println("Note: " + source.get() + " is already back; the quarantined copy " + quarantined.get() + " is left alone");
+            } else if (!Files.isRegularFile(source.get())) {
+                System.err.println("FAILED: " + describe(job) + ": its source is neither in " + s.folders().quarantine()
+                        + " nor at " + source.get() + "; put it back there and retry");
+                return Main.EXIT_FAILED;
+            }
+            if (!s.jobs().retry(job.uuid())) {
+                // Someone retried or deleted it meanwhile: leave the file where that run expects it.
+                if (movedBack && s.jobs().job(job.uuid()).map(j -> j.status() == Status.FAILED).orElse(false)) {
+                    SourceFiles.move(source.get(), quarantined.get());
+                }
+                System.err.println("FAILED: " + describe(job) + " changed while retrying it; see mpp status");
+                return Main.EXIT_FAILED;
+            }
+            System.out.println("Retrying " + describe(job) + (movedBack ? " (source moved back from quarantine)" : ""));
+            return 0;
+        });
+    }
+
+    private int withJob(String id, JobAction action) {
+        return Session.run(main, s -> {
+            Optional<JobView> job = s.jobs().find(id.strip());
+            if (job.isEmpty()) {
+                System.err.println("FAILED: no job " + id + " (give its number or UUID as mpp status shows them)");
+                return Main.EXIT_FAILED;
+            }
+            if (job.get().uuid() == null) {
+                System.err.println("FAILED: " + describe(job.get()) + " has no UUID yet; a running node gives it one within seconds, then try again");
+                return Main.EXIT_FAILED;
+            }
+            return action.run(s, job.get());
+        });
+    }
+
+    private static int done(boolean changed, String what, JobView job) {
+        if (!changed) {
+            System.err.println("FAILED: " + describe(job) + " no longer exists");
+            return Main.EXIT_FAILED;
+        }
+        System.out.println(what + " " + describe(job));
+        return 0;
+    }
+
+    static String describe(JobView job) {
+        return "job " + job.id() + " (" + job.sourceName() + ")";
+    }
+
+    /** The jobs as an aligned table (shared with mpp status). */
+    static void table(List<JobView> jobs, java.io.PrintStream out) {
+        if (jobs.isEmpty()) {
+            out.println("No jobs.");
+            return;
+        }
+        TextTable t = new TextTable("ID", "UUID", "SOURCE", "STATUS", "PROGRESS", "PRIORITY", "PAUSED", "FAILURE", "DELIVERED");
+        for (JobView j : jobs) {
+            t.row(j.id(), j.uuid(), j.sourceName(), j.statusName(), String.format(Locale.ROOT, "%.0f%%", percent(j)), j.priority(),
+                    j.paused(), TextTable.abbreviate(j.failureReason(), 60), j.deliveredFiles());
+        }
+        t.print(out);
+    }
+
+    static Json.Obj json(JobView j) {
+        return Json.obj().with("id", j.id()).with("uuid", j.uuid() == null ? null : j.uuid().toString())
+                .with("sourceName", j.sourceName()).with("status", j.status()).with("statusName", j.statusName())
+                .with("progressPercent", Math.round(percent(j) * 10) / 10.0).with("priority", j.priority()).with("paused", j.paused())
+                .with("failureReason", j.failureReason()).with("deliveredFiles", j.deliveredFiles())
+                .with("dateAdded", j.dateAdded()).with("dateCompleted", j.dateCompleted());
+    }
+
+    private static double percent(JobView j) {
+        return Math.max(0, Math.min(1, j.progress())) * 100;
+    }
+}

@@ -1,0 +1,31 @@
+package org.mpp.cli;
+
+import java.util.concurrent.Callable;
+import org.mpp.node.Node;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code mpp node}: one node of a cluster, until Ctrl+C / SIGTERM, terminate, or its row is deleted. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = {"Run a node: register in the database, heartbeat, and run the worker pools of mpp.node.roles.",
+                "Ctrl+C or SIGTERM stops claiming, releases current work, unregisters and exits 0."})
+final class NodeCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Node node = Node.builder(main.settings()).build();
+        Thread hook = new Thread(node::close, "mpp-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        node.start();
+        System.err.println("Node " + node.id() + " running; Ctrl+C stops it.");
+        node.awaitStop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is what stopped us.
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,108 @@
+package org.mpp.cli;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+
+/**
+ * Puts files into the source folder the way DESIGN.md asks: written under a hidden temporary name, then renamed,
+ * so that no node or watcher ever sees half a file; an existing file is never replaced.
+ */
+final class SourceFiles {
+    private SourceFiles() {
+    }
+
+    /**
+     * Copies {@code file} into {@code dir} under its own name, or {@code name-1.ext}, {@code name-2.ext}, ... when
+     * that name is taken.
+     *
+     * @return the new file
+     */
+    static Path copyInto(Path file, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path temp = tempBeside(dir);
+        try {
+            Files.copy(file, temp);
+            String name = file.getFileName().toString();
+            for (int n = 0; ; n++) {
+                Path target = dir.resolve(n == 0 ? name : numbered(name, n));
+                if (publish(temp, target)) {
+                    return target;
+                }
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Moves {@code file} to {@code target}, which must not exist; across file systems it copies to a temporary
+     * name beside the target first.
+     *
+     * @throws FileAlreadyExistsException when {@code target} exists
+     */
+    static void move(Path file, Path target) throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
+        try {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            return;
+        } catch (AtomicMoveNotSupportedException otherFileSystem) {
+            // fall through: copy beside the target, then rename
+        }
+        Path temp = tempBeside(target.toAbsolutePath().getParent());
+        try {
+            Files.copy(file, temp);
+            if (!publish(temp, target)) {
+                throw new FileAlreadyExistsException(target.toString());
+            }
+            Files.delete(file);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * A hidden name in {@code dir} for a file being written. Not {@code Files.createTempFile}: its owner-only
+     * permissions would travel with the file and hide it from nodes running as other users.
+     */
+    private static Path tempBeside(Path dir) {
+        return dir.resolve(".mpp-" + UUID.randomUUID() + ".part");
+    }
+
+    /** "clip.mp4", 2 → "clip-2.mp4"; "clip", 2 → "clip-2". */
+    static String numbered(String name, int n) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
+    }
+
+    /**
+     * Gives {@code temp}'s content the name {@code target} unless that name exists. A hard link fails atomically
+     * when the name is taken, where a rename would silently replace a file another submitter just published; file
+     * systems without hard links get a check followed by a rename.
+     *
+     * @return false when {@code target} exists
+     */
+    private static boolean publish(Path temp, Path target) throws IOException {
+        try {
+            Files.createLink(target, temp);
+            return true;
+        } catch (FileAlreadyExistsException taken) {
+            return false;
+        } catch (UnsupportedOperationException | FileSystemException noLinks) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        }
+    }
+}

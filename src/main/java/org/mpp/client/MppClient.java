@@ -1,0 +1,137 @@
+package org.mpp.client;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.mpp.MppException;
+import org.mpp.config.Settings;
+import org.mpp.node.WorkFolders;
+import org.mpp.store.Database;
+import org.mpp.store.JobStore;
+import org.mpp.store.JobView;
+
+/**
+ * Submits files and watches jobs without running any worker: for applications that feed an MPP cluster. Thread-safe;
+ * close it to release its database pool (when it opened one).
+ *
+ * <pre>{@code
+ * try (MppClient client = MppClient.create(settings)) {
+ *     UUID job = client.submit(Path.of("talk.mov"), 0);
+ *     JobView done = client.await(job, Duration.ofMinutes(30), v -> System.out.println(v.progress()));
+ * }
+ * }</pre>
+ */
+public final class MppClient implements AutoCloseable {
+    private static final Duration POLL = Duration.ofMillis(250);
+    private final Database db;
+    private final boolean ownsDb;
+    private final JobStore jobs;
+    private final WorkFolders folders;
+
+    private MppClient(Database db, boolean ownsDb, Settings settings) {
+        this.db = db;
+        this.ownsDb = ownsDb;
+        this.jobs = new JobStore(db);
+        this.folders = new WorkFolders(settings.work());
+    }
+
+    /** Opens the database named by {@code mpp.db} (the embedded one in the work folder by default). */
+    public static MppClient create(Settings settings) {
+        return new MppClient(Database.open(settings.db(), settings.work().dir()), true, settings);
+    }
+
+    /** Uses an application's own pool; the client does not close it. */
+    public static MppClient create(DataSource dataSource, Settings settings) {
+        return new MppClient(Database.open(dataSource), false, settings);
+    }
+
+    /** Shares an open database (a node's, for example); the client does not close it. */
+    public static MppClient create(Database database, Settings settings) {
+        return new MppClient(database, false, settings);
+    }
+
+    /**
+     * Submits a video. A file outside the source folder is first copied into it (atomically; a clashing name gets a
+     * numbered suffix). Returns the job's UUID.
+     *
+     * @throws MppException when the file is missing or cannot be copied
+     */
+    public UUID submit(Path file, int priority) {
+        return jobs.submit(folders.sourceDir().relativize(intoSourceFolder(file)).toString(), priority);
+    }
+
+    /** Copies {@code file} into the source folder unless it is already there; returns its place there. */
+    public Path intoSourceFolder(Path file) {
+        Path f = file.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(f)) {
+            throw new MppException(file + ": no such file");
+        }
+        if (f.startsWith(folders.sourceDir())) {
+            return f;
+        }
+        try {
+            Files.createDirectories(folders.sourceDir());
+            String name = f.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            String stem = dot > 0 ? name.substring(0, dot) : name;
+            String ext = dot > 0 ? name.substring(dot) : "";
+            Path target = folders.sourceDir().resolve(name);
+            for (int i = 1; Files.exists(target); i++) {
+                target = folders.sourceDir().resolve(stem + "-" + i + ext);
+            }
+            Path temp = folders.sourceDir().resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            try {
+                Files.copy(f, temp);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            return target;
+        } catch (IOException e) {
+            throw new MppException("Cannot copy " + file + " into the source folder " + folders.sourceDir() + ": " + e, e);
+        }
+    }
+
+    public Optional<JobView> job(UUID job) {
+        return jobs.job(job);
+    }
+
+    /**
+     * Waits until the job is complete or failed, calling {@code onChange} whenever its status or progress changes.
+     *
+     * @return the finished job (check {@link JobView#status()})
+     * @throws TimeoutException when it is still running after {@code timeout}
+     */
+    public JobView await(UUID job, Duration timeout, Consumer<JobView> onChange) throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JobView last = null;
+        while (true) {
+            JobView v = jobs.job(job).orElseThrow(() -> new MppException("Job " + job + " was deleted"));
+            if (last == null || v.status() != last.status() || v.progress() != last.progress()) {
+                onChange.accept(v);
+                last = v;
+            }
+            if (v.finished()) {
+                return v;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Job " + job + " is still " + v.statusName() + " after " + timeout);
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ownsDb) {
+            db.close();
+        }
+    }
+}

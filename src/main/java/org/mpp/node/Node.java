@@ -1,0 +1,329 @@
+package org.mpp.node;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.mpp.config.Settings;
+import org.mpp.media.MediaEngine;
+import org.mpp.store.ControlStore;
+import org.mpp.store.Database;
+import org.mpp.store.JobStore;
+import org.mpp.store.NodeStore;
+import org.mpp.store.Policies;
+import org.mpp.store.Stage;
+import org.mpp.store.TaskStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MPP node: ingest, transcode and export worker pools sized by {@code mpp.node.roles}, a heartbeat, and
+ * recovery of other nodes' abandoned work, all coordinated through the database.
+ *
+ * <pre>{@code
+ * try (Node node = Node.builder(settings).build()) {
+ *     node.start();
+ *     node.awaitStop();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent and orderly: stop claiming, cancel and release running tasks (no
+ * failure counted, another node picks them up), unregister, and stop the heartbeat last. A node also stops by
+ * itself when its row is deleted, when {@code node.terminate} or the {@code terminateAll} policy is set.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    private static final Duration STOP_BUDGET = Duration.ofSeconds(20);
+
+    private final Settings settings;
+    private final Database db;
+    private final boolean ownsDb;
+    private final UUID id = UUID.randomUUID();
+    private final WorkFolders folders;
+    private final JobStore jobs;
+    private final TaskStore tasks;
+    private final NodeStore nodes;
+    private final ControlStore control;
+    private final Stages stages;
+    private final Map<Stage, ExecutorService> pools = new ConcurrentHashMap<>();
+    private final Set<TaskContext> running = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean heartbeatDone;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicInteger beats = new AtomicInteger();
+    private volatile Policies policies = Policies.DEFAULTS;
+    private volatile boolean authorised = true;
+    private ExecutorService heartbeat;
+
+    /** Builds a node from settings; {@link Builder#dataSource} lets an application pass its own pool. */
+    public static Builder builder(Settings settings) {
+        return new Builder(settings);
+    }
+
+    /** Options of a node beyond its settings. */
+    public static final class Builder {
+        private final Settings settings;
+        private DataSource dataSource;
+
+        private Builder(Settings settings) {
+            this.settings = settings;
+        }
+
+        /** Use this pool instead of opening one from {@code mpp.db}; the node does not close it. */
+        public Builder dataSource(DataSource ds) {
+            this.dataSource = ds;
+            return this;
+        }
+
+        public Node build() {
+            Database db = dataSource != null ? Database.open(dataSource) : Database.open(settings.db(), settings.work().dir());
+            return new Node(settings, db, dataSource == null);
+        }
+    }
+
+    private Node(Settings settings, Database db, boolean ownsDb) {
+        this.settings = settings;
+        this.db = db;
+        this.ownsDb = ownsDb;
+        this.folders = new WorkFolders(settings.work());
+        this.jobs = new JobStore(db);
+        this.tasks = new TaskStore(db);
+        this.nodes = new NodeStore(db);
+        this.control = new ControlStore(db);
+        this.stages = new Stages(new MediaEngine(mediaSettings(settings)), folders, jobs, tasks, control);
+    }
+
+    /** Encoder threads follow the cores shared among the transcode workers unless configured. */
+    static Settings.Media mediaSettings(Settings s) {
+        Settings.Media m = s.media();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = Math.max(1, s.node().roles().transcode());
+        int encoder = m.encoderThreads() > 0 ? m.encoderThreads() : Math.max(1, cores / workers);
+        int decoder = m.decoderThreads() > 0 ? m.decoderThreads() : Math.max(1, Math.min(4, cores / workers));
+        return new Settings.Media(m.segmentSeconds(), m.gopSeconds(), decoder, encoder);
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    /** Registers the node and starts its heartbeat and worker pools. */
+    public Node start() {
+        if (!started.compareAndSet(false, true)) {
+            return this;
+        }
+        try {
+            folders.create();
+        } catch (IOException e) {
+            throw new org.mpp.MppException("Cannot create the work folders under " + folders.work() + ": " + e, e);
+        }
+        Settings.Roles roles = settings.node().roles();
+        nodes.register(id, hostname(), "ingest=" + roles.ingest() + ",transcode=" + roles.transcode() + ",export=" + roles.export(), version());
+        policies = control.policies();
+        heartbeat = Executors.newSingleThreadExecutor(named("mpp-heartbeat"));
+        heartbeat.execute(this::heartbeatLoop);
+        startPool(Stage.INGEST, roles.ingest());
+        startPool(Stage.TRANSCODE, roles.transcode());
+        startPool(Stage.EXPORT, roles.export());
+        log.info("Node {} started on {} ({} ingest, {} transcode, {} export worker(s), database {})", id, hostname(),
+                roles.ingest(), roles.transcode(), roles.export(), db.dialect());
+        return this;
+    }
+
+    private void startPool(Stage stage, int workers) {
+        if (workers <= 0) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(workers, named("mpp-" + stage.name().toLowerCase(java.util.Locale.ROOT)));
+        pools.put(stage, pool);
+        for (int i = 0; i < workers; i++) {
+            pool.execute(() -> workLoop(stage));
+        }
+    }
+
+    /** Claims and runs tasks of one stage until the node stops. Never dies: every iteration catches everything. */
+    private void workLoop(Stage stage) {
+        Duration poll = settings.node().poll();
+        while (!stopping.get()) {
+            try {
+                Policies p = policies;
+                if (!authorised || !p.enabled(stage)) {
+                    pause(poll);
+                    continue;
+                }
+                List<org.mpp.store.Claim> claims = tasks.claim(stage, id, 1, settings.node().lease());
+                if (claims.isEmpty()) {
+                    pause(poll);
+                    continue;
+                }
+                TaskContext ctx = new TaskContext(claims.get(0), tasks);
+                running.add(ctx);
+                try {
+                    new TaskRunner(stages, tasks, folders, jobs).run(ctx, p);
+                } finally {
+                    running.remove(ctx);
+                }
+            } catch (Throwable t) {
+                log.warn("{} worker: {} (retrying in {} ms)", stage, t.toString(), poll.toMillis() * 4);
+                pause(poll.multipliedBy(4));
+            }
+        }
+    }
+
+    private void heartbeatLoop() {
+        Duration every = settings.node().heartbeat();
+        while (!heartbeatDone) {
+            try {
+                NodeStore.Control c = nodes.heartbeat(id);
+                if (!stopping.get() && (!c.exists() || c.terminate() || policies.terminateAll())) {
+                    log.warn("Node {} stops: {}", id, !c.exists() ? "its row was deleted" : c.terminate() ? "terminate was set" : "terminateAll is on");
+                    Thread t = new Thread(this::close, "mpp-stop");
+                    t.start();
+                    return;
+                }
+                authorised = c.authorised();
+                tasks.renewLeases(id, settings.node().lease());
+                policies = control.policies();
+                if (!stopping.get() && beats.getAndIncrement() % 2 == 0) {
+                    housekeeping();
+                }
+            } catch (Throwable t) {
+                log.warn("Heartbeat of node {} failed: {}", id, t.toString());
+            }
+            sleep(every);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Adopts jobs inserted by SQL, recovers expired tasks, purges silent nodes. Any live node does this. */
+    private void housekeeping() {
+        jobs.adoptNewJobs();
+        for (TaskStore.Recovered r : tasks.recoverExpired(policies.failureTolerance())) {
+            log.warn("Recovered {} task {} of job {} from a dead node: {}", r.stage(), r.taskId(), r.job(), r.outcome());
+            if (r.outcome() == TaskStore.Outcome.JOB_FAILED) {
+                new TaskRunner(stages, tasks, folders, jobs).quarantine(r.job());
+            }
+        }
+        nodes.purgeSilent(policies.nodeTimeout());
+    }
+
+    /** Blocks until the node has stopped (closed, terminated, or its row deleted). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (!stopping.compareAndSet(false, true)) {
+            try {
+                stopped.await(STOP_BUDGET.toSeconds() * 2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            running.forEach(TaskContext::stop);
+            for (ExecutorService pool : pools.values()) {
+                pool.shutdown();
+            }
+            for (ExecutorService pool : pools.values()) {
+                try {
+                    if (!pool.awaitTermination(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS)) {
+                        pool.shutdownNow();
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    pool.shutdownNow();
+                }
+            }
+            if (started.get()) {
+                try {
+                    nodes.unregister(id);
+                } catch (RuntimeException e) {
+                    log.warn("Node {} could not unregister: {}", id, e.toString());
+                }
+            }
+            // The heartbeat stops last, so that a node still finishing work never looks dead.
+            heartbeatDone = true;
+            if (heartbeat != null) {
+                heartbeat.shutdownNow();
+            }
+            if (ownsDb) {
+                db.close();
+            }
+            log.info("Node {} stopped", id);
+        } finally {
+            stopped.countDown();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping.set(true);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static String version() {
+        String v = Node.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The work folder the node uses (for tools and tests). */
+    public Path workDir() {
+        return folders.work();
+    }
+}

@@ -1,0 +1,173 @@
+package org.mpp.node;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.mpp.ladder.OutputSpec;
+import org.mpp.ladder.Rendition;
+import org.mpp.ladder.RenditionPlanner;
+import org.mpp.media.BadInputException;
+import org.mpp.media.MediaEngine;
+import org.mpp.media.MediaException;
+import org.mpp.media.MediaInfo;
+import org.mpp.media.Segment;
+import org.mpp.store.Claim;
+import org.mpp.store.ControlStore;
+import org.mpp.store.JobStore;
+import org.mpp.store.JobView;
+import org.mpp.store.LostClaimException;
+import org.mpp.store.Policies;
+import org.mpp.store.Status;
+import org.mpp.store.TaskStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The work of the three stages (DESIGN.md, "The job pipeline"): each takes a claimed task, does its media work
+ * through {@link MediaEngine} and its bookkeeping through the stores. Stateless apart from its collaborators;
+ * thread-safe. Exceptions propagate to the worker, which decides between failing and releasing.
+ */
+final class Stages {
+    private static final Logger log = LoggerFactory.getLogger(Stages.class);
+    private final MediaEngine media;
+    private final WorkFolders folders;
+    private final JobStore jobs;
+    private final TaskStore tasks;
+    private final ControlStore control;
+
+    Stages(MediaEngine media, WorkFolders folders, JobStore jobs, TaskStore tasks, ControlStore control) {
+        this.media = media;
+        this.folders = folders;
+        this.jobs = jobs;
+        this.tasks = tasks;
+        this.control = control;
+    }
+
+    /** Probe, optionally verify, cut into segments, plan the renditions, queue one transcode task per segment. */
+    void ingest(TaskContext ctx, Policies policies) throws IOException {
+        Claim c = ctx.claim;
+        JobView job = job(c);
+        Path source = sourceOf(job);
+        MediaInfo info = media.probe(source, ctx.cancel);
+        if (policies.verifyDuringIngest()) {
+            media.verify(source, info, ctx.progress().slice(0, 0.5), ctx.cancel);
+        }
+        Path dir = folders.ingest(c.job(), c.attempt());
+        WorkFolders.deleteTree(dir);
+        List<Segment> segments = media.split(source, info, dir, ctx.progress().slice(0.5, 1), ctx.cancel);
+        List<OutputSpec> ladder = control.activeOutputs();
+        if (ladder.isEmpty()) {
+            throw new MediaException("No active output in the output table: activate or add one (mpp outputs)");
+        }
+        List<Rendition> renditions = RenditionPlanner.plan(stem(source), info.video().displayWidth(),
+                info.video().displayHeight(), info.video().nominalFrameRate(), ladder);
+        List<String> rows = new ArrayList<>();
+        for (Segment s : segments) {
+            rows.add(new SegmentTask(c.attempt(), s, renditions).toJson());
+        }
+        tasks.completeIngest(c, info.toJson(), rows);
+        log.info("Ingested job {} ({}): {} segment(s), renditions {}", c.job(), job.sourceName(), segments.size(),
+                renditions.stream().map(Rendition::fileName).toList());
+    }
+
+    /** Encode one segment into every planned rendition; files carry the claim's attempt as fencing token. */
+    void transcode(TaskContext ctx) {
+        Claim c = ctx.claim;
+        JobView job = job(c);
+        MediaInfo info = MediaInfo.fromJson(job.mediaInfo());
+        SegmentTask task = SegmentTask.fromJson(c.segmentInfo());
+        Path segmentFile = folders.ingest(c.job(), task.ingestAttempt()).resolve(task.segment().file());
+        if (!Files.isRegularFile(segmentFile)) {
+            throw new MediaException("Segment file " + segmentFile + " is missing from the shared work folder");
+        }
+        media.transcode(segmentFile, task.segment(), info, task.renditions(),
+                r -> folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()), ctx.progress(), ctx.cancel);
+        if (tasks.completeTranscode(c)) {
+            log.info("Job {}: last segment done, export queued", c.job());
+        }
+    }
+
+    /**
+     * Check every segment of every rendition, join them with the audio, deliver, complete the job, then delete
+     * the source and the job's work folders. Missing segments go back to transcode instead.
+     */
+    void export(TaskContext ctx) throws IOException {
+        Claim c = ctx.claim;
+        JobView job = job(c);
+        MediaInfo info = MediaInfo.fromJson(job.mediaInfo());
+        List<TaskStore.SegmentRow> rows = tasks.segments(c.job());
+        List<Rendition> renditions = SegmentTask.fromJson(rows.get(0).info()).renditions();
+        List<Integer> missing = new ArrayList<>();
+        for (TaskStore.SegmentRow row : rows) {
+            boolean ok = row.status() == Status.COMPLETED && renditions.stream().allMatch(r ->
+                    Files.isRegularFile(folders.encodedSegment(c.job(), r.label(), row.part(), row.attempt())));
+            if (!ok) {
+                missing.add(row.part());
+            }
+        }
+        if (!missing.isEmpty()) {
+            log.warn("Job {}: encoded segment(s) {} missing from the work folder; sending them back to transcode", c.job(), missing);
+            tasks.redoSegments(c, missing);
+            return;
+        }
+        Path source = sourceOf(job);
+        Path out = folders.export(c.job());
+        List<Path> delivered = new ArrayList<>();
+        for (int i = 0; i < renditions.size(); i++) {
+            Rendition r = renditions.get(i);
+            List<Path> files = new ArrayList<>();
+            for (TaskStore.SegmentRow row : rows) {
+                files.add(folders.encodedSegment(c.job(), r.label(), row.part(), row.attempt()));
+            }
+            Path target = out.resolve(r.fileName());
+            media.export(files, source, info, r, target,
+                    ctx.progress().slice((double) i / renditions.size(), (i + 1.0) / renditions.size()), ctx.cancel);
+            delivered.add(deliver(target));
+        }
+        if (!tasks.stillHeld(c)) {
+            throw new LostClaimException(c);
+        }
+        tasks.completeExport(c, String.join("\n", delivered.stream().map(Path::toString).toList()));
+        Files.deleteIfExists(source);
+        folders.purge(c.job());
+        log.info("Job {} ({}) complete: {}", c.job(), job.sourceName(), delivered);
+    }
+
+    /** Copies a finished rendition to the delivery folder (atomically) when one is configured. */
+    private Path deliver(Path rendition) throws IOException {
+        if (folders.deliveryDir().isEmpty()) {
+            return rendition;
+        }
+        Path dir = folders.deliveryDir().get();
+        Files.createDirectories(dir);
+        Path target = dir.resolve(rendition.getFileName());
+        Path temp = dir.resolve("." + rendition.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.copy(rendition, temp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return target;
+    }
+
+    private JobView job(Claim c) {
+        return jobs.job(c.job()).orElseThrow(() -> new LostClaimException(c));
+    }
+
+    /** The job's source file; a name escaping the source folder fails the job for good. */
+    Path sourceOf(JobView job) {
+        return folders.source(job.sourceName()).orElseThrow(() -> new BadInputException("Source name '" + job.sourceName()
+                + "' is refused: it must be a relative path inside the source folder " + folders.sourceDir()));
+    }
+
+    static String stem(Path source) {
+        String name = source.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}

@@ -1,0 +1,123 @@
+package org.mpp.node;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+import org.mpp.MppException;
+import org.mpp.media.BadInputException;
+import org.mpp.media.CancelledException;
+import org.mpp.store.JobStore;
+import org.mpp.store.LostClaimException;
+import org.mpp.store.Policies;
+import org.mpp.store.TaskStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one claimed task and settles it whatever happens: completed by the stage, released when the node stops,
+ * dropped when the claim was lost, failed (permanently for bad input) otherwise. A failure that fails the job
+ * quarantines its source and purges its work folders. Bookkeeping writes are retried through database blips.
+ */
+final class TaskRunner {
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+    private static final int WRITE_ATTEMPTS = 8;
+    private final Stages stages;
+    private final TaskStore tasks;
+    private final WorkFolders folders;
+    private final JobStore jobs;
+
+    TaskRunner(Stages stages, TaskStore tasks, WorkFolders folders, JobStore jobs) {
+        this.stages = stages;
+        this.tasks = tasks;
+        this.folders = folders;
+        this.jobs = jobs;
+    }
+
+    void run(TaskContext ctx, Policies policies) {
+        var c = ctx.claim;
+        String what = c.stage().name().toLowerCase(Locale.ROOT) + " task " + c.taskId() + " of job " + c.job()
+                + (c.segmentPart() >= 0 ? " (segment " + c.segmentPart() + ")" : "");
+        try {
+            switch (c.stage()) {
+                case INGEST -> stages.ingest(ctx, policies);
+                case TRANSCODE -> stages.transcode(ctx);
+                case EXPORT -> stages.export(ctx);
+            }
+        } catch (CancelledException e) {
+            if (ctx.lost.get()) {
+                log.warn("Stopped {}: the claim was lost to another node", what);
+            } else if (ctx.stopping.get()) {
+                log.info("Releasing {}: the node is stopping", what);
+                retrying("release " + what, () -> {
+                    tasks.release(c);
+                    return null;
+                });
+            } else {
+                fail(ctx, what, e, false, policies);
+            }
+        } catch (LostClaimException e) {
+            log.warn("Dropped {}: {}", what, e.getMessage());
+        } catch (BadInputException e) {
+            fail(ctx, what, e, true, policies);
+        } catch (Throwable e) {
+            fail(ctx, what, e, false, policies);
+        }
+    }
+
+    private void fail(TaskContext ctx, String what, Throwable e, boolean permanent, Policies policies) {
+        String reason = e instanceof MppException ? e.getMessage() : e.toString();
+        log.warn("{} failed{}: {}", what, permanent ? " (bad input)" : "", reason);
+        TaskStore.Outcome outcome;
+        try {
+            outcome = retrying("record the failure of " + what, () -> tasks.fail(ctx.claim, reason, permanent, policies.failureTolerance()));
+        } catch (LostClaimException lost) {
+            log.warn("Not recording the failure of {}: {}", what, lost.getMessage());
+            return;
+        }
+        if (outcome == TaskStore.Outcome.JOB_FAILED) {
+            quarantine(ctx.claim.job());
+        }
+    }
+
+    /** Moves a failed job's source to quarantine/ and removes its work folders. */
+    void quarantine(UUID job) {
+        try {
+            var view = jobs.job(job);
+            if (view.isPresent()) {
+                var source = folders.source(view.get().sourceName());
+                if (source.isPresent()) {
+                    folders.quarantine(source.get(), job).ifPresent(q -> log.warn("Job {} failed; its source is quarantined as {}", job, q));
+                }
+            }
+            folders.purge(job);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not quarantine the source of failed job {}: {}", job, e.toString());
+        }
+    }
+
+    /** Retries a bookkeeping write through database outages (a lost completion would leave the task claimed). */
+    private static <T> T retrying(String what, java.util.function.Supplier<T> write) {
+        Duration wait = Duration.ofMillis(200);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return write.get();
+            } catch (LostClaimException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (attempt == WRITE_ATTEMPTS) {
+                    log.error("Gave up trying to {}: {}; its lease will expire and another node will recover it", what, e.toString());
+                    throw e;
+                }
+                log.warn("Could not {} ({}); retrying in {} ms", what, e.toString(), wait.toMillis());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : wait.multipliedBy(2);
+            }
+        }
+    }
+}
