@@ -1,0 +1,178 @@
+package org.mpp.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mpp.client.MppClient;
+import org.mpp.config.Settings;
+import org.mpp.store.JobView;
+import org.mpp.store.Status;
+import org.mpp.store.Uuids;
+import org.mpp.testmedia.BadMedia;
+import org.mpp.testmedia.SyntheticMedia;
+
+/** A node in this JVM on the embedded H2 database runs the whole seed pipeline. */
+class NodeTest {
+    @TempDir
+    Path dir;
+    Node node;
+    MppClient client;
+
+    Settings settings(String extra) {
+        return Settings.from(ConfigFactory.parseString("""
+                mpp.work.dir = "%s"
+                mpp.media.segment-seconds = 1
+                mpp.node.heartbeat-seconds = 0.2
+                mpp.node.lease-seconds = 2
+                mpp.node.poll-millis = 50
+                %s
+                """.formatted(dir.resolve("work"), extra)).withFallback(ConfigFactory.defaultReference()).resolve());
+    }
+
+    /** Builds the node (not started) and a client sharing its database. */
+    void build(String extra) {
+        Settings s = settings(extra);
+        node = Node.builder(s).build();
+        client = MppClient.create(node.database(), s);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    JobView awaitFinished(UUID job) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.job(job).orElseThrow().finished());
+        return client.job(job).orElseThrow();
+    }
+
+    @Test
+    void submittedFilesComeOutAsRenditionsAndTheWorkFoldersAreCleaned() throws IOException {
+        build("");
+        Path a = SyntheticMedia.builder().seconds(3).write(dir.resolve("a.mp4"));
+        UUID job = client.submit(a, 0);
+        node.start();
+
+        JobView done = awaitFinished(job);
+
+        assertThat(done.status()).isEqualTo(Status.COMPLETE);
+        assertThat(done.progress()).isEqualTo(1.0);
+        assertThat(done.dateCompleted()).isNotNull();
+        List<Path> delivered = done.deliveredFiles().lines().map(Path::of).toList();
+        assertThat(delivered).singleElement().satisfies(p -> {
+            assertThat(p).isRegularFile();
+            assertThat(p.getFileName().toString()).isEqualTo("a720p30.mp4");
+            assertThat(p.getParent()).isEqualTo(dir.resolve("work/export").resolve(Uuids.hex(job)).toAbsolutePath());
+        });
+        assertThat(dir.resolve("work/source/a.mp4")).doesNotExist();
+        assertThat(dir.resolve("work/ingest").resolve(Uuids.hex(job))).doesNotExist();
+        assertThat(dir.resolve("work/transcode").resolve(Uuids.hex(job))).doesNotExist();
+        assertThat(a).as("the original outside the source folder is untouched").exists();
+    }
+
+    @Test
+    void aJobInsertedWithPlainSqlIsPickedUp() throws IOException {
+        build("");
+        Files.createDirectories(dir.resolve("work/source"));
+        SyntheticMedia.builder().seconds(1).write(dir.resolve("work/source/sql.mp4"));
+        node.database().dsl().execute("INSERT INTO job (sourceName, dateAdded) VALUES ('sql.mp4', CURRENT_TIMESTAMP)");
+        node.start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.job(jobs().get(0).uuid() == null ? UUID.randomUUID() : jobs().get(0).uuid())
+                .map(JobView::finished).orElse(false));
+
+        assertThat(jobs().get(0).status()).isEqualTo(Status.COMPLETE);
+    }
+
+    List<JobView> jobs() {
+        return new org.mpp.store.JobStore(node.database()).list(10);
+    }
+
+    @Test
+    void aDeliveryFolderGetsACopy() throws IOException {
+        build("mpp.work.delivery-dir = \"" + dir.resolve("delivery") + "\"");
+        UUID job = client.submit(SyntheticMedia.builder().seconds(1).write(dir.resolve("d.mp4")), 0);
+        node.start();
+
+        JobView done = awaitFinished(job);
+
+        assertThat(done.deliveredFiles()).isEqualTo(dir.resolve("delivery/d720p30.mp4").toAbsolutePath().toString());
+        assertThat(dir.resolve("delivery/d720p30.mp4")).isRegularFile();
+    }
+
+    @Test
+    void aBadUploadFailsItsJobAndIsQuarantinedWhileOthersComplete() throws IOException {
+        build("");
+        UUID bad = client.submit(BadMedia.randomBytes(dir.resolve("bad.mp4"), 20_000), 0);
+        UUID good = client.submit(SyntheticMedia.builder().seconds(1).write(dir.resolve("good.mp4")), 0);
+        node.start();
+
+        JobView failed = awaitFinished(bad);
+        JobView ok = awaitFinished(good);
+
+        assertThat(failed.status()).isEqualTo(Status.FAILED);
+        assertThat(failed.failureReason()).contains("bad.mp4").contains("not a media file");
+        assertThat(dir.resolve("work/quarantine").resolve(Uuids.hex(bad) + "-bad.mp4")).isRegularFile();
+        assertThat(ok.status()).isEqualTo(Status.COMPLETE);
+    }
+
+    @Test
+    void aSourceNameEscapingTheSourceFolderIsRefused() throws IOException {
+        build("");
+        Files.writeString(dir.resolve("work/secret.txt"), "keep me");
+        node.database().dsl().execute("INSERT INTO job (sourceName, dateAdded) VALUES ('../secret.txt', CURRENT_TIMESTAMP)");
+        node.start();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !jobs().isEmpty() && jobs().get(0).finished());
+
+        assertThat(jobs().get(0).status()).isEqualTo(Status.FAILED);
+        assertThat(jobs().get(0).failureReason()).contains("refused");
+        assertThat(dir.resolve("work/secret.txt")).hasContent("keep me");
+    }
+
+    @Test
+    void aPausedJobWaitsUntilResumed() throws IOException {
+        build("");
+        UUID job = client.submit(SyntheticMedia.builder().seconds(1).write(dir.resolve("p.mp4")), 0);
+        new org.mpp.store.JobStore(node.database()).setPaused(job, true);
+        node.start();
+
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> client.job(job).orElseThrow().status() == Status.IMPORTED);
+        new org.mpp.store.JobStore(node.database()).setPaused(job, false);
+
+        assertThat(awaitFinished(job).status()).isEqualTo(Status.COMPLETE);
+    }
+
+    @Test
+    void stoppingANodeMidTranscodeReleasesItsWorkWithoutCountingAFailure() throws IOException {
+        build("mpp.node.roles.transcode = 1");
+        UUID job = client.submit(SyntheticMedia.builder().size(640, 360).seconds(8).write(dir.resolve("long.mp4")), 0);
+        node.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.job(job).orElseThrow().status() == Status.TRANSCODING
+                && client.job(job).orElseThrow().progress() > 0.15);
+
+        node.close();
+
+        build("");
+        var tasks = node.database().dsl().fetch("SELECT status, failures FROM transcodeJob");
+        assertThat(tasks).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.get("failures", Integer.class)).isZero();
+            assertThat(r.get("status", Integer.class)).isIn(Status.READY, Status.COMPLETED);
+        });
+        assertThat(new org.mpp.store.NodeStore(node.database()).list()).as("the stopped node unregistered").isEmpty();
+        node.start();
+        assertThat(awaitFinished(job).status()).isEqualTo(Status.COMPLETE);
+    }
+}
