@@ -278,6 +278,11 @@ public final class Node implements AutoCloseable {
             heartbeatDone = true;
             if (heartbeat != null) {
                 heartbeat.shutdownNow();
+                try {
+                    heartbeat.awaitTermination(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
             if (ownsDb) {
                 db.close();
