@@ -146,7 +146,7 @@ final class JobsCommand implements Callable<Integer> {
         TextTable t = new TextTable("ID", "UUID", "SOURCE", "STATUS", "PROGRESS", "PRIORITY", "PAUSED", "FAILURE", "DELIVERED");
         for (JobView j : jobs) {
             t.row(j.id(), j.uuid(), j.sourceName(), j.statusName(), String.format(Locale.ROOT, "%.0f%%", percent(j)), j.priority(),
-                    j.paused(), TextTable.abbreviate(j.failureReason(), 60), j.deliveredFiles());
+                    j.paused(), TextTable.abbreviate(j.failureReason(), 60), String.join(", ", deliveredNames(j)));
         }
         t.print(out);
     }
@@ -155,8 +155,18 @@ final class JobsCommand implements Callable<Integer> {
         return Json.obj().with("id", j.id()).with("uuid", j.uuid() == null ? null : j.uuid().toString())
                 .with("sourceName", j.sourceName()).with("status", j.status()).with("statusName", j.statusName())
                 .with("progressPercent", Math.round(percent(j) * 10) / 10.0).with("priority", j.priority()).with("paused", j.paused())
-                .with("failureReason", j.failureReason()).with("deliveredFiles", j.deliveredFiles())
+                .with("failureReason", j.failureReason()).with("deliveredFiles", delivered(j))
                 .with("dateAdded", j.dateAdded()).with("dateCompleted", j.dateCompleted());
+    }
+
+    /** The delivered files' paths (the column holds one per line). */
+    private static List<String> delivered(JobView j) {
+        return j.deliveredFiles() == null ? List.of() : j.deliveredFiles().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** Just the names: the table stays readable, and --json has the full paths. */
+    private static List<String> deliveredNames(JobView j) {
+        return delivered(j).stream().map(p -> p.substring(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1)).toList();
     }
 
     private static double percent(JobView j) {

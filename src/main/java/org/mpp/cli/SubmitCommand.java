@@ -17,8 +17,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code mpp submit FILE...}: puts files into the source folder and queues a job for each. */
 @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = {"Queue a job for each file. A file outside the source folder is copied into it first "
-                + "(a name already taken gets a number: clip-1.mp4).",
+        description = {"Queue a job for each file, copying it into the source folder first.",
+                "A file already inside the source folder stays where it is; a copy whose name is taken gets a number "
+                        + "(clip-1.mp4).",
                 "Prints one line per job: id, UUID, source name. A missing file gets one FAILED line and the others "
                         + "are still submitted."})
 final class SubmitCommand implements Callable<Integer> {

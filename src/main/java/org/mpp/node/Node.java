@@ -277,7 +277,8 @@ public final class Node implements AutoCloseable {
             // The heartbeat stops last, so that a node still finishing work never looks dead.
             heartbeatDone = true;
             if (heartbeat != null) {
-                heartbeat.shutdownNow();
+                // No interrupt: H2 closes its file when a thread is interrupted inside it. The loop ends within a beat.
+                heartbeat.shutdown();
                 try {
                     heartbeat.awaitTermination(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
