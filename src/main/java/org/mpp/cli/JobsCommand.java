@@ -97,11 +97,8 @@ final class JobsCommand implements Callable<Integer> {
                 return Main.EXIT_FAILED;
             }
             if (!s.jobs().retry(job.uuid())) {
-                // Someone retried or deleted it meanwhile: leave the file where that run expects it.
-                if (movedBack && s.jobs().job(job.uuid()).map(j -> j.status() == Status.FAILED).orElse(false)) {
-                    SourceFiles.move(source.get(), quarantined.get());
-                }
-                System.err.println("FAILED: " + describe(job) + " changed while retrying it; see mpp status");
+                // retry() refuses only a job that is no longer failed: someone else retried or deleted it meanwhile.
+                System.err.println("FAILED: " + describe(job) + " was retried or deleted by someone else meanwhile; see mpp status");
                 return Main.EXIT_FAILED;
             }
             System.out.println("Retrying " + describe(job) + (movedBack ? " (source moved back from quarantine)" : ""));

@@ -69,13 +69,13 @@ final class OutputsCommand implements Callable<Integer> {
         @Option(names = "--max-y", required = true, paramLabel = "H", description = "Largest height; also names the file (<stem><H>p<fps>.mp4).")
         int maxY;
 
-        @Option(names = "--crf", defaultValue = "23", description = "x264 CRF, 0 (lossless) to 51 (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--crf", paramLabel = "CRF", defaultValue = "23", description = "x264 CRF, 0 (lossless) to 51 (default: ${DEFAULT-VALUE}).")
         int crf;
 
-        @Option(names = "--preset", defaultValue = "superfast", description = "x264 preset, ultrafast ... placebo (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--preset", paramLabel = "PRESET", defaultValue = "superfast", description = "x264 preset, ultrafast ... placebo (default: ${DEFAULT-VALUE}).")
         String preset;
 
-        @Option(names = "--profile", defaultValue = "main", description = "H.264 profile: baseline, main or high (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "main", description = "H.264 profile: baseline, main or high (default: ${DEFAULT-VALUE}).")
         String profile;
 
         @Option(names = "--max-framerate", defaultValue = "60", paramLabel = "FPS", description = "Frame rate cap (default: ${DEFAULT-VALUE}).")
@@ -115,13 +115,13 @@ final class OutputsCommand implements Callable<Integer> {
         @Option(names = "--max-y", paramLabel = "H", description = "Largest height.")
         Integer maxY;
 
-        @Option(names = "--crf", description = "x264 CRF, 0 to 51.")
+        @Option(names = "--crf", paramLabel = "CRF", description = "x264 CRF, 0 to 51.")
         Integer crf;
 
-        @Option(names = "--preset", description = "x264 preset.")
+        @Option(names = "--preset", paramLabel = "PRESET", description = "x264 preset.")
         String preset;
 
-        @Option(names = "--profile", description = "H.264 profile.")
+        @Option(names = "--profile", paramLabel = "PROFILE", description = "H.264 profile.")
         String profile;
 
         @Option(names = "--max-framerate", paramLabel = "FPS", description = "Frame rate cap.")

@@ -22,7 +22,7 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
 
     /** Database connection; an empty url means the embedded H2 database in the work folder. */
     public record Db(Optional<String> url, Optional<String> user, Optional<String> password, int poolSize,
-            java.time.Duration connectTimeout, java.time.Duration socketTimeout) {
+            java.time.Duration connectTimeout, java.time.Duration socketTimeout, java.time.Duration startupWait) {
     }
 
     /** Work folders; an empty delivery dir means no delivery copy. */
@@ -101,7 +101,8 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
                     nonNegative(c, "mpp.media.decoder-threads"), nonNegative(c, "mpp.media.encoder-threads"));
             Db db = new Db(optionalString(c, "mpp.db.url"), optionalString(c, "mpp.db.user"), optionalString(c, "mpp.db.password"),
                     positiveInt(c, "mpp.db.pool-size"), java.time.Duration.ofMillis((long) (positive(c, "mpp.db.connect-timeout") * 1000)),
-                    java.time.Duration.ofMillis((long) (positive(c, "mpp.db.socket-timeout") * 1000)));
+                    java.time.Duration.ofMillis((long) (positive(c, "mpp.db.socket-timeout") * 1000)),
+                    java.time.Duration.ofMillis((long) (nonNegativeDouble(c, "mpp.db.startup-wait-seconds") * 1000)));
             Node node = new Node(roles, java.time.Duration.ofMillis((long) (positive(c, "mpp.node.heartbeat-seconds") * 1000)),
                     java.time.Duration.ofMillis((long) (positive(c, "mpp.node.lease-seconds") * 1000)),
                     java.time.Duration.ofMillis(positiveInt(c, "mpp.node.poll-millis")));
@@ -171,6 +172,14 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
         int v = c.getInt(key);
         if (v <= 0) {
             throw new ConfigException.BadValue(c.getValue(key).origin(), key, "must be more than 0, was " + v);
+        }
+        return v;
+    }
+
+    private static double nonNegativeDouble(Config c, String key) {
+        double v = c.getDouble(key);
+        if (!(v >= 0)) {
+            throw new ConfigException.BadValue(c.getValue(key).origin(), key, "must be 0 or more, was " + v);
         }
         return v;
     }

@@ -85,12 +85,36 @@ public final class Database implements AutoCloseable {
             hc.addDataSourceProperty("useAffectedRows", false);
         }
         HikariDataSource pool = new HikariDataSource(hc);
-        try {
-            return open(pool, true);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
+        long deadline = System.nanoTime() + db.startupWait().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return open(pool, true);
+            } catch (StoreException e) {
+                if (System.nanoTime() > deadline) {
+                    pool.close();
+                    throw new StoreException("Gave up reaching the database " + redact(url) + " after " + attempt
+                            + " attempt(s) over " + db.startupWait().toSeconds() + " s (mpp.db.startup-wait-seconds): "
+                            + e.getMessage(), e);
+                }
+                log.warn("Cannot reach the database {} yet (attempt {}): {}; retrying until {} s have passed",
+                        redact(url), attempt, e.getMessage(), db.startupWait().toSeconds());
+                try {
+                    Thread.sleep(Math.min(5000, 500L * attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    pool.close();
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
         }
+    }
+
+    /** A JDBC URL without any password parameter, for logs. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
     /** Uses a pool the application already has; the caller keeps ownership of it. */
