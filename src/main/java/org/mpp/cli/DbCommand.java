@@ -1,8 +1,6 @@
 package org.mpp.cli;
 
 import java.util.concurrent.Callable;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.MigrationInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -28,10 +26,8 @@ final class DbCommand implements Callable<Integer> {
                     + "and print its version.", "Safe to run again, and while nodes run: an up-to-date schema is left as it is."})
     int migrate() {
         return Session.run(main, s -> {
-            // Opening the session applied the migrations; this only reads flyway_schema_history.
-            MigrationInfo current = Flyway.configure().dataSource(s.db().dataSource()).locations("classpath:db/migration").load()
-                    .info().current();
-            String version = current == null || current.getVersion() == null ? "none" : current.getVersion().getVersion();
+            // Opening the session applied the migrations.
+            String version = s.db().schemaVersion();
             System.out.println("Schema version " + version + " (" + Session.location(s.settings()) + ")");
             return 0;
         });

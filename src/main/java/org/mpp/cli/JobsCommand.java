@@ -1,5 +1,6 @@
 package org.mpp.cli;
 
+import org.mpp.node.SourceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

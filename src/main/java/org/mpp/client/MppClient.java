@@ -3,7 +3,6 @@ package org.mpp.client;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,6 +11,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.mpp.MppException;
 import org.mpp.config.Settings;
+import org.mpp.node.SourceFiles;
 import org.mpp.node.WorkFolders;
 import org.mpp.store.Database;
 import org.mpp.store.JobStore;
@@ -64,7 +64,9 @@ public final class MppClient implements AutoCloseable {
      * @throws MppException when the file is missing or cannot be copied
      */
     public UUID submit(Path file, int priority) {
-        return jobs.submit(folders.sourceDir().relativize(intoSourceFolder(file)).toString(), priority);
+        Path rel = folders.sourceDir().relativize(intoSourceFolder(file));
+        // Stored with '/' whatever the platform: every node reads the same name.
+        return jobs.submit(rel.toString().replace(java.io.File.separatorChar, '/'), priority);
     }
 
     /** Copies {@code file} into the source folder unless it is already there; returns its place there. */
@@ -77,23 +79,7 @@ public final class MppClient implements AutoCloseable {
             return f;
         }
         try {
-            Files.createDirectories(folders.sourceDir());
-            String name = f.getFileName().toString();
-            int dot = name.lastIndexOf('.');
-            String stem = dot > 0 ? name.substring(0, dot) : name;
-            String ext = dot > 0 ? name.substring(dot) : "";
-            Path target = folders.sourceDir().resolve(name);
-            for (int i = 1; Files.exists(target); i++) {
-                target = folders.sourceDir().resolve(stem + "-" + i + ext);
-            }
-            Path temp = folders.sourceDir().resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-            try {
-                Files.copy(f, temp);
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-            return target;
+            return SourceFiles.copyInto(f, folders.sourceDir());
         } catch (IOException e) {
             throw new MppException("Cannot copy " + file + " into the source folder " + folders.sourceDir() + ": " + e, e);
         }

@@ -152,6 +152,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The version of the newest migration applied ("none" on an empty database). */
+    public String schemaVersion() {
+        var current = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().info().current();
+        return current == null || current.getVersion() == null ? "none" : current.getVersion().getVersion();
+    }
+
     public DSLContext dsl() {
         return dsl;
     }

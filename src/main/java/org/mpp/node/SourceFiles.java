@@ -1,4 +1,4 @@
-package org.mpp.cli;
+package org.mpp.node;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -14,7 +14,7 @@ import java.util.UUID;
  * Puts files into the source folder the way DESIGN.md asks: written under a hidden temporary name, then renamed,
  * so that no node or watcher ever sees half a file; an existing file is never replaced.
  */
-final class SourceFiles {
+public final class SourceFiles {
     private SourceFiles() {
     }
 
@@ -24,7 +24,7 @@ final class SourceFiles {
      *
      * @return the new file
      */
-    static Path copyInto(Path file, Path dir) throws IOException {
+    public static Path copyInto(Path file, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path temp = tempBeside(dir);
         try {
@@ -47,7 +47,7 @@ final class SourceFiles {
      *
      * @throws FileAlreadyExistsException when {@code target} exists
      */
-    static void move(Path file, Path target) throws IOException {
+    public static void move(Path file, Path target) throws IOException {
         Files.createDirectories(target.toAbsolutePath().getParent());
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException(target.toString());
@@ -79,7 +79,7 @@ final class SourceFiles {
     }
 
     /** "clip.mp4", 2 → "clip-2.mp4"; "clip", 2 → "clip-2". */
-    static String numbered(String name, int n) {
+    public static String numbered(String name, int n) {
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
     }
