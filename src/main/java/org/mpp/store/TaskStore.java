@@ -104,7 +104,16 @@ public final class TaskStore {
 
     /** Records progress; false when the claim is lost (the caller should stop). */
     public boolean progress(Claim c, double fraction) {
-        return owned(dsl.update(c.stage().t.table()).set(c.stage().t.progress(), fraction).where(fence(c)).execute(), c, false);
+        boolean held = owned(dsl.update(c.stage().t.table()).set(c.stage().t.progress(), fraction).where(fence(c)).execute(), c, false);
+        if (held) {
+            // The job's own progress: ingest is the first tenth, transcode the next eight, export the last.
+            switch (c.stage()) {
+                case INGEST -> dsl.update(JOB).set(JOB.PROGRESS, 0.1 * fraction).where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
+                case TRANSCODE -> updateJobProgress(dsl, c.job());
+                case EXPORT -> dsl.update(JOB).set(JOB.PROGRESS, 0.9 + 0.1 * fraction).where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
+            }
+        }
+        return held;
     }
 
     /** True while the claim is still held. */
