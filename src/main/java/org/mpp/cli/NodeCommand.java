@@ -1,6 +1,7 @@
 package org.mpp.cli;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mpp.node.Node;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -16,9 +17,19 @@ final class NodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Node node = Node.builder(main.settings()).build();
-        Thread hook = new Thread(node::close, "mpp-shutdown");
+        AtomicBoolean serving = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            node.close();
+            if (serving.get()) {
+                // SIGTERM and Ctrl+C start the JVM's shutdown with status 128 + signal (143, 130), which no later
+                // System.exit can change. The node has stopped cleanly, so end with 0 as documented. (Not when
+                // start-up failed: that exit status must stay.)
+                Runtime.getRuntime().halt(0);
+            }
+        }, "mpp-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         node.start();
+        serving.set(true);
         System.err.println("Node " + node.id() + " running; Ctrl+C stops it.");
         node.awaitStop();
         try {
