@@ -94,7 +94,7 @@ public final class TaskStore {
     public int renewLeases(UUID node, Duration lease) {
         int n = 0;
         for (Stage s : Stage.values()) {
-            // No index leads to a node's rows: the update scans the running ones and InnoDB may pick it as a
+            // The (fk_nodeUUID, status) index (V2) keeps this to the node's own rows; InnoDB may still pick it as a
             // deadlock victim against claims and completions, so it runs (and is retried) as a transaction.
             n += Sql.tx(dsl, tx -> tx.update(s.t.table()).set(s.t.leaseUntil(), Sql.nowPlus(lease))
                     .where(s.t.node().eq(Uuids.bytes(node)), s.t.status().eq(Status.RUNNING)).execute());
