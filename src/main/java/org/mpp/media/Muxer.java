@@ -113,7 +113,12 @@ final class Muxer implements AutoCloseable {
     /** Writes the trailer and moves the finished file onto its target name. */
     void finish() {
         Ffmpeg.check(av_write_trailer(ctx), "Finishing " + target);
+        // On network file systems a write error (disk full, quota) may only surface when the file is closed:
+        // such a file must never be renamed onto its final name.
+        int closed = avio_closep(ctx.pb());
+        ctx.pb(null);
         closeContext();
+        Ffmpeg.check(closed, "Closing " + target);
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

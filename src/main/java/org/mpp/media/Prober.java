@@ -21,6 +21,8 @@ import org.bytedeco.javacpp.IntPointer;
 final class Prober {
     /** Frames larger than this on either side are refused as absurd (16K). */
     static final int MAX_DIMENSION = 16384;
+    /** Pictures larger than 8K square are refused: a 0.2 s upload claiming 16000x16000 costs gigabytes to decode. */
+    static final long MAX_PIXELS = 8192L * 8192;
     private static final Rational MAX_SANE_RATE = Rational.of(480);
 
     private Prober() {
@@ -41,9 +43,10 @@ final class Prober {
             int a = in.bestStream(AVMEDIA_TYPE_AUDIO);
             AVStream vs = in.stream(v);
             AVCodecParameters par = vs.codecpar();
-            if (par.width() <= 0 || par.height() <= 0 || par.width() > MAX_DIMENSION || par.height() > MAX_DIMENSION) {
+            if (par.width() <= 0 || par.height() <= 0 || par.width() > MAX_DIMENSION || par.height() > MAX_DIMENSION
+                    || (long) par.width() * par.height() > MAX_PIXELS) {
                 throw new BadInputException(file + ": impossible picture size " + par.width() + "x" + par.height()
-                        + " (supported: 1x1 to " + MAX_DIMENSION + "x" + MAX_DIMENSION + ")");
+                        + " (supported: up to " + MAX_DIMENSION + " a side and " + MAX_PIXELS + " pixels)");
             }
             PacketIndex idx = PacketIndex.scan(in, v, a, cancel);
             if (idx.count == 0) {

@@ -89,7 +89,8 @@ public final class WorkFolders {
 
     /** Moves a failed job's source into quarantine/ (never deletes it); returns where it went, if it existed. */
     public Optional<Path> quarantine(Path sourceFile, UUID job) throws IOException {
-        if (!Files.isRegularFile(sourceFile)) {
+        // Whatever sits under the job's name goes (a folder named like a video too); a link moves as the link itself.
+        if (!Files.exists(sourceFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
         Files.createDirectories(quarantine());

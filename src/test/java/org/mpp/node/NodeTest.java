@@ -76,9 +76,12 @@ class NodeTest {
             assertThat(p.getFileName().toString()).isEqualTo("a720p30.mp4");
             assertThat(p.getParent()).isEqualTo(dir.resolve("work/export").resolve(Uuids.hex(job)).toAbsolutePath());
         });
-        assertThat(dir.resolve("work/source/a.mp4")).doesNotExist();
-        assertThat(dir.resolve("work/ingest").resolve(Uuids.hex(job))).doesNotExist();
-        assertThat(dir.resolve("work/transcode").resolve(Uuids.hex(job))).doesNotExist();
+        // The node cleans up right after it marks the job complete.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(dir.resolve("work/source/a.mp4")).doesNotExist();
+            assertThat(dir.resolve("work/ingest").resolve(Uuids.hex(job))).doesNotExist();
+            assertThat(dir.resolve("work/transcode").resolve(Uuids.hex(job))).doesNotExist();
+        });
         assertThat(a).as("the original outside the source folder is untouched").exists();
     }
 
