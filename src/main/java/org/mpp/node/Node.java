@@ -67,6 +67,10 @@ public final class Node implements AutoCloseable {
     private final AtomicInteger beats = new AtomicInteger();
     private volatile Policies policies = Policies.DEFAULTS;
     private volatile boolean authorised = true;
+    /** Monotonic time of this node's last start or lost heartbeat: others are judged only after a lease of contact. */
+    private volatile long contactSince = System.nanoTime();
+    /** Monotonic time of this node's last successful heartbeat. */
+    private volatile long lastBeat = System.nanoTime();
     private ExecutorService heartbeat;
 
     /** Builds a node from settings; {@link Builder#dataSource} lets an application pass its own pool. */
@@ -136,7 +140,8 @@ public final class Node implements AutoCloseable {
             throw new org.mpp.MppException("Cannot create the work folders under " + folders.work() + ": " + e, e);
         }
         Settings.Roles roles = settings.node().roles();
-        nodes.register(id, hostname(), "ingest=" + roles.ingest() + ",transcode=" + roles.transcode() + ",export=" + roles.export(), version());
+        nodes.register(id, hostname(), rolesText(), version());
+        contactSince = lastBeat = System.nanoTime();
         policies = control.policies();
         heartbeat = Executors.newSingleThreadExecutor(named("mpp-heartbeat"));
         heartbeat.execute(this::heartbeatLoop);
@@ -188,11 +193,27 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    private String rolesText() {
+        Settings.Roles roles = settings.node().roles();
+        return "ingest=" + roles.ingest() + ",transcode=" + roles.transcode() + ",export=" + roles.export();
+    }
+
     private void heartbeatLoop() {
         Duration every = settings.node().heartbeat();
         while (!heartbeatDone) {
             try {
                 NodeStore.Control c = nodes.heartbeat(id);
+                long silent = System.nanoTime() - lastBeat;
+                if (!c.exists() && !stopping.get() && silent > policies.nodeTimeout().toNanos()) {
+                    // Silent for longer than nodeTimeout (frozen, partitioned, or the database was away): the row was
+                    // most likely purged by another node, not deleted by an operator. Leases that expired meanwhile were
+                    // recovered, and fencing drops the work this node lost; register again and carry on.
+                    log.warn("Node {} was silent for {} s and its row is gone (purged as silent); registering again", id,
+                            Duration.ofNanos(silent).toSeconds());
+                    nodes.register(id, hostname(), rolesText(), version());
+                    c = nodes.heartbeat(id);
+                }
+                lastBeat = System.nanoTime();
                 if (!stopping.get() && (!c.exists() || c.terminate() || policies.terminateAll())) {
                     log.warn("Node {} stops: {}", id, !c.exists() ? "its row was deleted" : c.terminate() ? "terminate was set" : "terminateAll is on");
                     Thread t = new Thread(this::close, "mpp-stop");
@@ -206,6 +227,7 @@ public final class Node implements AutoCloseable {
                     housekeeping();
                 }
             } catch (Throwable t) {
+                contactSince = System.nanoTime();
                 log.warn("Heartbeat of node {} failed: {}", id, t.toString());
             }
             sleep(every);
@@ -223,6 +245,13 @@ public final class Node implements AutoCloseable {
     /** Adopts jobs inserted by SQL, recovers expired tasks, purges silent nodes. Any live node does this. */
     private void housekeeping() {
         jobs.adoptNewJobs();
+        // Judge other nodes only after a full lease of unbroken contact with the database. After an outage (or when
+        // this node has just started) every lease and every lastAccess of the nodes still reconnecting looks expired:
+        // the first node back would take their running tasks (counting failures, throwing their work away) and purge
+        // their rows (which stops them).
+        if (System.nanoTime() - contactSince < settings.node().lease().toNanos()) {
+            return;
+        }
         for (TaskStore.Recovered r : tasks.recoverExpired(policies.failureTolerance())) {
             log.warn("Recovered {} task {} of job {} from a dead node: {}", r.stage(), r.taskId(), r.job(), r.outcome());
             if (r.outcome() == TaskStore.Outcome.JOB_FAILED) {

@@ -69,7 +69,10 @@ final class Stages {
         for (Segment s : segments) {
             rows.add(new SegmentTask(c.attempt(), s, renditions).toJson());
         }
-        tasks.completeIngest(c, info.toJson(), rows);
+        TaskRunner.retrying("record the ingest of job " + c.job(), () -> {
+            tasks.completeIngest(c, info.toJson(), rows);
+            return null;
+        }, TaskRunner.COMPLETION_ATTEMPTS);
         log.info("Ingested job {} ({}): {} segment(s), renditions {}", c.job(), job.sourceName(), segments.size(),
                 renditions.stream().map(Rendition::fileName).toList());
     }
@@ -86,7 +89,8 @@ final class Stages {
         }
         media.transcode(segmentFile, task.segment(), info, task.renditions(),
                 r -> folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()), ctx.progress(), ctx.cancel);
-        if (tasks.completeTranscode(c)) {
+        if (TaskRunner.retrying("record segment " + c.segmentPart() + " of job " + c.job() + " as done", () -> tasks.completeTranscode(c),
+                TaskRunner.COMPLETION_ATTEMPTS)) {
             log.info("Job {}: last segment done, export queued", c.job());
         }
     }
@@ -131,10 +135,27 @@ final class Stages {
         if (!tasks.stillHeld(c)) {
             throw new LostClaimException(c);
         }
-        tasks.completeExport(c, String.join("\n", delivered.stream().map(Path::toString).toList()));
+        String deliveredFiles = String.join("\n", delivered.stream().map(Path::toString).toList());
+        TaskRunner.retrying("record the export of job " + c.job(), () -> {
+            tasks.completeExport(c, deliveredFiles);
+            return null;
+        }, TaskRunner.COMPLETION_ATTEMPTS);
         Files.deleteIfExists(source);
         folders.purge(c.job());
+        deleteStaleTemporaries(out);
         log.info("Job {} ({}) complete: {}", c.job(), job.sourceName(), delivered);
+    }
+
+    /**
+     * Deletes hidden temporary files left beside the renditions by an earlier export attempt that was killed mid-write
+     * (the export folder is never purged, so nothing else would). Any writer still busy there has lost its claim.
+     */
+    private static void deleteStaleTemporaries(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(".") && f.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Copies a finished rendition to the delivery folder (atomically) when one is configured. */

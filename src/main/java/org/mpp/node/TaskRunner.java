@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
 final class TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
     private static final int WRITE_ATTEMPTS = 8;
+    /**
+     * A completion keeps trying through a longer outage (about 6 minutes with the 10 s cap): giving up throws finished
+     * work away and counts a failure. Once the database answers, the fenced write settles it either way.
+     */
+    static final int COMPLETION_ATTEMPTS = 40;
     private final Stages stages;
     private final TaskStore tasks;
     private final WorkFolders folders;
@@ -98,6 +103,11 @@ final class TaskRunner {
 
     /** Retries a bookkeeping write through database outages (a lost completion would leave the task claimed). */
     private static <T> T retrying(String what, java.util.function.Supplier<T> write) {
+        return retrying(what, write, WRITE_ATTEMPTS);
+    }
+
+    /** As {@link #retrying(String, java.util.function.Supplier)}, up to {@code attempts} times. */
+    static <T> T retrying(String what, java.util.function.Supplier<T> write, int attempts) {
         Duration wait = Duration.ofMillis(200);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -105,7 +115,7 @@ final class TaskRunner {
             } catch (LostClaimException e) {
                 throw e;
             } catch (RuntimeException e) {
-                if (attempt == WRITE_ATTEMPTS) {
+                if (attempt == attempts) {
                     log.error("Gave up trying to {}: {}; its lease will expire and another node will recover it", what, e.toString());
                     throw e;
                 }
