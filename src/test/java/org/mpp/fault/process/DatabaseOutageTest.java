@@ -32,7 +32,7 @@ import org.mpp.store.JobView;
  * their lease ran out during the outage).
  *
  * <p>Parameters ({@code -Dmpp.soak.NAME}; short default / long default with {@code -Dmpp.soak=true}):
- * {@code outage-seconds} 20 / 45; {@code outages} 1 / 2 (each after the next task completion once both working nodes
+ * {@code outage-seconds} 35 / 45 (longer than the lease and than the nodeTimeout policy, 30 s); {@code outages} 1 / 2 (each after the next task completion once both working nodes
  * have reconnected); {@code jobs} 3 / 8; {@code clip-seconds} 10 / 20 (640x360, 2 s segments, two veryslow renditions);
  * {@code lease-seconds}, {@code heartbeat-seconds} 6, 1 / 30, 2; {@code minutes} 6 / 20 (time limit).
  * <pre>
@@ -41,7 +41,7 @@ import org.mpp.store.JobView;
  * </pre>
  */
 class DatabaseOutageTest {
-    private static final Duration OUTAGE = Soak.seconds("outage-seconds", 20, 45);
+    private static final Duration OUTAGE = Soak.seconds("outage-seconds", 35, 45);
     private static final int OUTAGES = Soak.integer("outages", 1, 2);
     private static final int JOBS = Soak.integer("jobs", 3, 8);
     private static final double CLIP_SECONDS = Soak.decimal("clip-seconds", 10, 20);
@@ -81,7 +81,8 @@ class DatabaseOutageTest {
             long down = System.nanoTime();
             server.crash();
             if (exporter == null) {
-                exporter = cluster.launch(EXPORTER, Map.of());
+                // It must outwait the outage (mpp.db.startup-wait-seconds, 120 s by default).
+                exporter = cluster.launch(EXPORTER, Map.of("mpp.db.startup-wait-seconds", Math.max(120, OUTAGE.toSeconds() + 60)));
             }
             NodeProcess late = exporter;
             await("every node stays up for the " + OUTAGE.toSeconds() + " s outage").during(OUTAGE).atMost(OUTAGE.plusSeconds(10))

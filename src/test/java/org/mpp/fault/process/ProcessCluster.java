@@ -260,9 +260,29 @@ final class ProcessCluster implements AfterTestExecutionCallback, AfterEachCallb
         return n;
     }
 
-    /** Writes a clip into an upload folder and submits it; returns the job's UUID. */
+    /**
+     * Writes a clip into the upload folder (clips that differ only in name are encoded once and copied, since
+     * writing a long clip takes a while) and submits it; returns the job's UUID.
+     */
     UUID submit(Clip clip) throws IOException {
-        return client.submit(clip.write(dir.resolve("uploads")), 0);
+        return client.submit(upload(clip), 0);
+    }
+
+    /** Writes a clip into the upload folder, as {@link #submit} does, without submitting it; returns the file. */
+    Path upload(Clip clip) throws IOException {
+        Path uploads = Files.createDirectories(dir.resolve("uploads"));
+        Clip master = new Clip("master-" + clip.width() + "x" + clip.height() + "-" + clip.fps() + "-" + clip.seconds(), clip.width(),
+                clip.height(), clip.fps(), clip.seconds());
+        Path masterFile = dir.resolve("clips").resolve(master.fileName());
+        if (!Files.exists(masterFile)) {
+            master.write(masterFile.getParent());
+        }
+        return Files.copy(masterFile, uploads.resolve(clip.fileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Submits a file written by {@link #upload}; returns the job's UUID. */
+    UUID submit(Path upload) {
+        return client.submit(upload, 0);
     }
 
     Optional<JobView> job(UUID job) {

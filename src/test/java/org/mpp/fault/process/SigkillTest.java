@@ -3,6 +3,7 @@ package org.mpp.fault.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -74,16 +75,18 @@ class SigkillTest {
     @Test
     void jobsCompleteCorrectlyAndExactlyOnceWhileNodesAreKilledAndReplaced() throws Exception {
         cluster.startOnSharedServer();
+        Map<Clip, Path> uploads = new LinkedHashMap<>();
+        for (int i = 0; i < JOBS; i++) {
+            Clip clip = Clip.of("k" + i, 360, CLIP_SECONDS);
+            uploads.put(clip, cluster.upload(clip));
+        }
         for (int i = 0; i < NODES; i++) {
             cluster.launch(ProcessCluster.Roles.ALL, Map.of());
         }
         cluster.nodes().forEach(n -> n.awaitRunning(ProcessCluster.START_TIMEOUT));
 
         Map<UUID, Clip> submitted = new LinkedHashMap<>();
-        for (int i = 0; i < JOBS; i++) {
-            Clip clip = Clip.of("k" + i, 360, CLIP_SECONDS);
-            submitted.put(cluster.submit(clip), clip);
-        }
+        uploads.forEach((clip, file) -> submitted.put(cluster.submit(file), clip));
         long started = System.nanoTime();
         long deadline = started + RUN_LIMIT.toNanos();
         Random random = new Random(SEED);

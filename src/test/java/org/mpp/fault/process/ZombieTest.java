@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jooq.Record;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpp.store.Status;
@@ -31,9 +30,8 @@ import org.mpp.store.Uuids;
  * transcoded: export is held off by policy meanwhile), must say in its log that it lost the claim, and must carry on:
  * it keeps heartbeating and, once it is the only transcoder left, encodes the next job. Both jobs come out correct.
  *
- * <p>The freeze outlasts the lease but not the {@code nodeTimeout} policy (set above it here): a node silent for longer
- * than nodeTimeout is purged, and a node that finds its row gone stops by design (DESIGN.md, "Heartbeat"), which is
- * another scenario than the one the issue describes.
+ * <p>In the first test the freeze outlasts the lease but not the {@code nodeTimeout} policy (set above it); in the
+ * second it outlasts nodeTimeout too, so that the frozen node's row is purged meanwhile.
  *
  * <p>Parameters ({@code -Dmpp.soak.NAME}; short default / long default with {@code -Dmpp.soak=true}):
  * {@code lease-seconds}, {@code heartbeat-seconds} 6, 1 / 30, 2; {@code clip-seconds} 12 / 20 (one 640x360 segment,
@@ -138,16 +136,11 @@ class ZombieTest {
 
     /**
      * The same, frozen for longer than the {@code nodeTimeout} policy: meanwhile another node purges the frozen node's
-     * row as silent. Resumed, it must still neither complete the segment nor move the job, and it must carry on or
-     * register again (issue 4: "it notices it lost its claim and carries on (or re-registers)").
-     *
-     * <p>Disabled: the product stops such a node (it reads the missing row as an operator's "stop", logs "stops: its
-     * row was deleted" and exits 0), so a node frozen, partitioned or cut off from the database for longer than
-     * nodeTimeout (30 s by default) leaves the cluster for good. Enable once a node that was itself silent for longer
-     * than nodeTimeout registers again instead (proposed fix in RELIABILITY.md, "Product problems found").
+     * row as silent. Resumed, it must still neither complete the segment nor move the job, and it must register again
+     * and carry on (issue 4: "it notices it lost its claim and carries on (or re-registers)"). Before the fix in
+     * aba5781 such a node read the missing row as an operator's "stop" and exited 0.
      */
     @Test
-    @Disabled("product issue: a node purged while silent stops instead of re-registering (RELIABILITY.md, product problems)")
     void aNodeFrozenPastNodeTimeoutIsPurgedAndOnResumingRegistersAgainWithoutTouchingTheSegment() throws Exception {
         Duration lease = cluster.timing().lease();
         Duration nodeTimeout = lease.plusSeconds(2);
@@ -160,6 +153,7 @@ class ZombieTest {
         await("the zombie-to-be is a tenth into the segment").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                 .until(() -> segment(job), r -> r != null && r.get("status", Integer.class) == Status.RUNNING
                         && zombie.id().equals(node(r)) && r.get("progress", Double.class) >= 0.1);
+        LocalDateTime frozenAt = cluster.audit().now();
         zombie.freeze();
         NodeProcess rescuer = cluster.startNode(new ProcessCluster.Roles(0, 1, 0));
         cluster.awaitFinished(List.of(job), lease.multipliedBy(3).plusSeconds(120), "a node exited", () -> !front.isAlive() || !rescuer.isAlive());
@@ -168,14 +162,16 @@ class ZombieTest {
         LocalDateTime thawedAt = cluster.audit().now();
         zombie.thaw();
         zombie.awaitLog(LOST_CLAIM, lease.plusSeconds(60));
+        String again = zombie.awaitLog("Node \\S+ was silent for \\d+ s and its row is gone[^\\n]*", Duration.ofSeconds(30));
         await("the resumed node is registered and heartbeating again").atMost(Duration.ofSeconds(30))
                 .failFast("the resumed node exited", () -> !zombie.isAlive())
                 .until(() -> cluster.nodeStore().list().stream().anyMatch(n -> n.uuid().equals(zombie.id()) && n.lastAccess().isAfter(thawedAt)));
         assertThat(cluster.audit().events().stream().filter(e -> e.at().isAfter(thawedAt) && (zombie.id().equals(e.oldNode())
                 || zombie.id().equals(e.newNode())))).as("task changes involving the resumed node after SIGCONT").isEmpty();
         cluster.outputs().assertDelivered(cluster.job(job).orElseThrow(), clip);
-        cluster.figure("Zombie purged while frozen %s mode: nodeTimeout %d s; resumed node registered again and heartbeats; job complete",
-                Soak.mode(), nodeTimeout.toSeconds());
+        cluster.figure("Zombie purged while frozen %s mode: lease %d s, nodeTimeout %d s; frozen %.1f s; resumed node logged \"%s\", "
+                        + "registered again and heartbeats; no task change by it; job complete and correct", Soak.mode(), lease.toSeconds(),
+                nodeTimeout.toSeconds(), TaskAudit.seconds(frozenAt, thawedAt), again);
     }
 
     private Record segment(UUID job) {
