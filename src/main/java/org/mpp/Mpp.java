@@ -70,11 +70,13 @@ public final class Mpp implements AutoCloseable {
 
     /** Submits a file (copied into the source folder when it is elsewhere) at priority 0. */
     public UUID submit(Path file) {
-        return client.submit(file, 0);
+        return submit(file, 0);
     }
 
     public UUID submit(Path file, int priority) {
-        return client.submit(file, priority);
+        UUID job = client.submit(file, priority);
+        node.wake();
+        return job;
     }
 
     public Optional<JobView> job(UUID job) {

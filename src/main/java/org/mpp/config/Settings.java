@@ -25,8 +25,14 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
             java.time.Duration connectTimeout, java.time.Duration socketTimeout, java.time.Duration startupWait) {
     }
 
-    /** Work folders; an empty delivery dir means no delivery copy. */
-    public record Work(Path dir, Path sourceDir, Optional<Path> deliveryDir) {
+    /**
+     * Work folders; an empty delivery dir means no delivery copy.
+     *
+     * @param minFreeBytes below this much free space on the work folder's file system a node claims nothing new (0 = never
+     *     pauses)
+     * @param fullRetry how long a task that found the disk full waits before it may be claimed again
+     */
+    public record Work(Path dir, Path sourceDir, Optional<Path> deliveryDir, long minFreeBytes, java.time.Duration fullRetry) {
     }
 
     /** Worker threads per role on this node (0 = role off). */
@@ -94,7 +100,9 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
             Path workDir = Path.of(c.getString("mpp.work.dir"));
             Work work = new Work(workDir,
                     optionalString(c, "mpp.work.source-dir").map(Path::of).orElse(workDir.resolve("source")),
-                    optionalString(c, "mpp.work.delivery-dir").map(Path::of));
+                    optionalString(c, "mpp.work.delivery-dir").map(Path::of),
+                    (long) (nonNegativeDouble(c, "mpp.work.min-free-mb") * 1024 * 1024),
+                    java.time.Duration.ofMillis((long) (positive(c, "mpp.work.full-retry-seconds") * 1000)));
             Roles roles = new Roles(nonNegative(c, "mpp.node.roles.ingest"), nonNegative(c, "mpp.node.roles.transcode"),
                     nonNegative(c, "mpp.node.roles.export"));
             Media media = new Media(positive(c, "mpp.media.segment-seconds"), positive(c, "mpp.media.gop-seconds"),

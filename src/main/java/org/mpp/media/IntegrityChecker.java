@@ -11,7 +11,8 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.mpp.Rational;
 
 /**
- * Decodes every frame of the video and audio tracks to prove a source is whole. FFmpeg's decoders conceal
+ * Decodes every frame of the video and audio tracks to prove a source is whole (or, in the structural check, reads
+ * every packet and decodes only the audio: the video is decoded strictly while it is transcoded). FFmpeg's decoders conceal
  * damage and carry on, reporting it only through the log, so the check listens to the log of its own demuxer
  * and decoders (decoders run slice threads only, so their messages carry one context pointer) and also
  * compares decoded frames with packets and with the container's index.
@@ -20,8 +21,11 @@ final class IntegrityChecker {
     private IntegrityChecker() {
     }
 
-    /** @throws BadInputException describing the first problem found and where it is */
-    static void check(Path file, MediaInfo info, int threads, Progress progress, Cancellation cancel) {
+    /**
+     * @param decodeVideo false to read the video's packets without decoding them (the structural check)
+     * @throws BadInputException describing the first problem found and where it is
+     */
+    static void check(Path file, MediaInfo info, int threads, boolean decodeVideo, Progress progress, Cancellation cancel) {
         List<String> errors = new CopyOnWriteArrayList<>();
         double[] position = {0};
         AVPacket pkt = avcodec.av_packet_alloc();
@@ -33,7 +37,7 @@ final class IntegrityChecker {
         long damaged = 0;
         long indexed;
         try (Demuxer in = Demuxer.open(file);
-                Decoder video = Decoder.open(in.stream(v), threads, true, file.toString());
+                Decoder video = decodeVideo ? Decoder.open(in.stream(v), threads, true, file.toString()) : null;
                 Decoder audio = a < 0 ? null : Decoder.open(in.stream(a), 1, true, file.toString())) {
             indexed = in.stream(v).nb_frames();
             java.util.function.Consumer<String> collect = msg -> {
@@ -41,7 +45,9 @@ final class IntegrityChecker {
                     errors.add(String.format(Locale.ROOT, "%s (near %.2f s)", msg, position[0]));
                 }
             };
-            LogRouter.listen(video.context(), collect);
+            if (video != null) {
+                LogRouter.listen(video.context(), collect);
+            }
             if (audio != null) {
                 LogRouter.listen(audio.context(), collect);
             }
@@ -86,7 +92,9 @@ final class IntegrityChecker {
                     }
                 }
             } finally {
-                LogRouter.forget(video.context());
+                if (video != null) {
+                    LogRouter.forget(video.context());
+                }
                 if (audio != null) {
                     LogRouter.forget(audio.context());
                 }
@@ -104,7 +112,7 @@ final class IntegrityChecker {
             throw new BadInputException(file + ": " + errors.size() + (errors.size() >= 20 ? "+" : "")
                     + " decode error(s), first: " + errors.get(0));
         }
-        if (videoFrames < videoPackets || damaged > 0) {
+        if (decodeVideo && (videoFrames < videoPackets || damaged > 0)) {
             throw new BadInputException(file + ": " + videoFrames + " of " + videoPackets + " video frames decoded, "
                     + damaged + " damaged");
         }

@@ -3,6 +3,8 @@ package org.mpp.media;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
+import org.mpp.PhaseTimes;
+import org.mpp.PhaseTimes.Phase;
 import org.mpp.config.Settings;
 import org.mpp.ladder.Rendition;
 
@@ -17,26 +19,46 @@ import org.mpp.ladder.Rendition;
  */
 public final class MediaEngine {
     private final Settings.Media settings;
+    private final PhaseTimes times;
 
     /** @throws MediaException when the FFmpeg natives lack libx264 (the LGPL build was packaged) */
     public MediaEngine(Settings.Media settings) {
+        this(settings, new PhaseTimes());
+    }
+
+    /**
+     * An engine that adds the time of each operation (and of the parts of an export) to {@code times}.
+     *
+     * @throws MediaException when the FFmpeg natives lack libx264 (the LGPL build was packaged)
+     */
+    public MediaEngine(Settings.Media settings, PhaseTimes times) {
         this.settings = settings;
+        this.times = times;
         Ffmpeg.requireLibx264();
     }
 
     /** Reads streams, timing, rotation and keyframes without decoding. */
     public MediaInfo probe(Path source, Cancellation cancel) {
-        return Prober.probe(source, cancel);
+        return times.time(Phase.PROBE, () -> Prober.probe(source, cancel));
     }
 
     /** Decodes every video and audio frame; throws {@link BadInputException} on any damage or truncation. */
     public void verify(Path source, MediaInfo info, Progress progress, Cancellation cancel) {
-        IntegrityChecker.check(source, info, settings.decoderThreads(), progress, cancel);
+        times.time(Phase.VERIFY, () -> IntegrityChecker.check(source, info, settings.decoderThreads(), true, progress, cancel));
+    }
+
+    /**
+     * Reads every packet and decodes every audio frame; throws {@link BadInputException} on truncation, an unreadable
+     * container or damaged audio. The picture is proved by {@link #transcode} with {@code strict}: one decode of the
+     * video instead of two.
+     */
+    public void checkStructure(Path source, MediaInfo info, Progress progress, Cancellation cancel) {
+        times.time(Phase.VERIFY, () -> IntegrityChecker.check(source, info, settings.decoderThreads(), false, progress, cancel));
     }
 
     /** Cuts the video at keyframes into segments of about {@code mpp.media.segment-seconds}, in {@code outDir}. */
     public List<Segment> split(Path source, MediaInfo info, Path outDir, Progress progress, Cancellation cancel) {
-        return Segmenter.split(source, info, outDir, settings.segmentSeconds(), settings.decoderThreads(), progress, cancel);
+        return times.time(Phase.SPLIT, () -> Segmenter.split(source, info, outDir, settings.segmentSeconds(), settings.decoderThreads(), progress, cancel));
     }
 
     /** One rendition's encoded segment: where it is and how many frames it holds. */
@@ -48,11 +70,13 @@ public final class MediaEngine {
      *
      * @param segmentFile the file {@link #split} wrote for {@code segment}
      * @param outputFor the file each rendition's encoded segment goes to
+     * @param strict true to fail with {@link BadInputException} on any damage the decoder reports in the frames the
+     *     segment owns (the integrity check of the picture); false to let the decoder conceal it
      */
     public List<EncodedSegment> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
-            Function<Rendition, Path> outputFor, Progress progress, Cancellation cancel) {
-        return SegmentTranscoder.transcode(segmentFile, segment, info, renditions, outputFor, settings.gopSeconds(),
-                settings.decoderThreads(), settings.encoderThreads(), progress, cancel).stream()
+            Function<Rendition, Path> outputFor, boolean strict, Progress progress, Cancellation cancel) {
+        return times.time(Phase.TRANSCODE, () -> SegmentTranscoder.transcode(segmentFile, segment, info, renditions, outputFor,
+                settings.gopSeconds(), settings.decoderThreads(), settings.encoderThreads(), strict, progress, cancel)).stream()
                 .map(e -> new EncodedSegment(e.rendition(), e.file(), e.frames())).toList();
     }
 
@@ -62,6 +86,15 @@ public final class MediaEngine {
      */
     public void export(List<Path> encodedSegments, Path source, MediaInfo info, Rendition rendition, Path output,
             Progress progress, Cancellation cancel) {
-        RenditionExporter.export(encodedSegments, source, info, rendition.spec().audioBitrate(), output, progress, cancel);
+        export(encodedSegments, source, info, rendition, output, null, progress, cancel);
+    }
+
+    /**
+     * As above; renditions exported with the same {@code audio} (one export task's, then closed) that share a bit rate
+     * encode the audio once between them. {@code audio} may be null.
+     */
+    public void export(List<Path> encodedSegments, Path source, MediaInfo info, Rendition rendition, Path output, SharedAudio audio,
+            Progress progress, Cancellation cancel) {
+        RenditionExporter.export(encodedSegments, source, info, rendition.spec().audioBitrate(), output, progress, cancel, times, audio);
     }
 }

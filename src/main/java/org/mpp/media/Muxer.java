@@ -50,7 +50,7 @@ final class Muxer implements AutoCloseable {
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new MediaException("Cannot create the folder of " + target + ": " + e, e);
+            throw DiskFullException.of("Creating the folder of " + target, target, e);
         }
         Path temp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         AVFormatContext ctx = new AVFormatContext(null);
@@ -87,13 +87,13 @@ final class Muxer implements AutoCloseable {
     /** Opens the file and writes the header with the muxer options given (for example movflags). */
     void start(Map<String, String> options) {
         AVIOContext pb = new AVIOContext(null);
-        Ffmpeg.check(avio_open(pb, temp.toString(), avformat.AVIO_FLAG_WRITE), "Opening " + temp);
+        written(avio_open(pb, temp.toString(), avformat.AVIO_FLAG_WRITE), "Opening " + temp);
         ctx.pb(pb);
         AVDictionary opts = new AVDictionary(null);
         options.forEach((k, v) -> avutil.av_dict_set(opts, k, v, 0));
         int ret = avformat_write_header(ctx, opts);
         avutil.av_dict_free(opts);
-        Ffmpeg.check(ret, "Writing the header of " + target);
+        written(ret, "Writing the header of " + target);
     }
 
     /** The time base the muxer settled on for a stream (valid after {@link #start}). */
@@ -103,28 +103,35 @@ final class Muxer implements AutoCloseable {
 
     /** Writes a packet whose timestamps are already in the stream's time base; takes over its reference. */
     void write(AVPacket pkt) {
-        int ret = av_interleaved_write_frame(ctx, pkt);
-        if (ret < 0) {
-            throw new MediaException("Writing " + target + " failed: " + Ffmpeg.errorText(ret)
-                    + (ret == avutil.AVERROR_ENOSPC() ? " (the disk is full)" : ""));
-        }
+        written(av_interleaved_write_frame(ctx, pkt), "Writing " + target);
     }
 
     /** Writes the trailer and moves the finished file onto its target name. */
     void finish() {
-        Ffmpeg.check(av_write_trailer(ctx), "Finishing " + target);
+        written(av_write_trailer(ctx), "Finishing " + target);
         // On network file systems a write error (disk full, quota) may only surface when the file is closed:
         // such a file must never be renamed onto its final name.
         int closed = avio_closep(ctx.pb());
         ctx.pb(null);
         closeContext();
-        Ffmpeg.check(closed, "Closing " + target);
+        written(closed, "Closing " + target);
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new MediaException("Cannot move " + temp + " onto " + target + ": " + e, e);
+            throw DiskFullException.of("Moving " + temp + " onto " + target, target, e);
         }
         finished = true;
+    }
+
+    /**
+     * Checks the result of a call that writes the file. FFmpeg buffers its writes, so a full disk (AVERROR(ENOSPC))
+     * may surface from any of them, the trailer and the close included: it becomes a {@link DiskFullException}.
+     */
+    private void written(int ret, String what) {
+        if (ret == avutil.AVERROR_ENOSPC()) {
+            throw new DiskFullException(what, target, null);
+        }
+        Ffmpeg.check(ret, what);
     }
 
     private void closeContext() {

@@ -12,6 +12,8 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.mpp.PhaseTimes;
+import org.mpp.PhaseTimes.Phase;
 import org.mpp.Rational;
 
 /**
@@ -43,6 +45,16 @@ final class RenditionExporter {
      */
     static void export(List<Path> segments, Path source, MediaInfo info, int audioBitrateKbps, Path output,
             Progress progress, Cancellation cancel) {
+        export(segments, source, info, audioBitrateKbps, output, progress, cancel, new PhaseTimes(), null);
+    }
+
+    /**
+     * As above, adding the time spent reading segments, encoding audio and writing the file to {@code times}, and
+     * taking the encoded audio from {@code shared} when an earlier rendition of the same export left it there at this
+     * bit rate (or leaving it there for the next ones); {@code shared} may be null.
+     */
+    static void export(List<Path> segments, Path source, MediaInfo info, int audioBitrateKbps, Path output,
+            Progress progress, Cancellation cancel, PhaseTimes times, SharedAudio shared) {
         if (segments.isEmpty()) {
             throw new IllegalArgumentException("No segments to export into " + output);
         }
@@ -52,21 +64,29 @@ final class RenditionExporter {
         if (audioInfo != null) {
             total = Math.max(total, audioInfo.startSeconds() + audioInfo.durationSeconds() - info.video().start().toDouble());
         }
+        boolean replay = audioInfo != null && shared != null && shared.has(audioBitrateKbps);
         AVPacket vpkt = avcodec.av_packet_alloc();
         AVPacket apkt = avcodec.av_packet_alloc();
         try (SegmentChain video = SegmentChain.open(segments);
                 Muxer muxer = Muxer.create(output, "mp4");
-                AudioTrackEncoder audio = audioInfo == null ? null
+                AudioTrackEncoder audio = audioInfo == null || replay ? null
                         : AudioTrackEncoder.open(source, info, audioBitrateKbps, muxer.wantsGlobalHeader())) {
+            long t = System.nanoTime();
             int vStream = muxer.addCopyStream(video.parameters(), video.frameRate().inverse());
-            int aStream = audio == null ? -1 : muxer.addStream(audio.encoder());
+            int aStream = replay ? muxer.addCopyStream(shared.parameters(), shared.timeBase())
+                    : audio == null ? -1 : muxer.addStream(audio.encoder());
+            boolean recording = audio != null && shared != null && shared.startRecording(audio.encoder(), audioBitrateKbps);
+            AudioFeed feed = new AudioFeed(audio, replay ? shared : null, recording ? shared : null);
             muxer.start(MP4_OPTIONS);
             Rational vtb = muxer.timeBase(vStream);
             video.outputTimeBase(vtb);
-            Rational atb = audio == null ? null : muxer.timeBase(aStream);
+            Rational atb = aStream < 0 ? null : muxer.timeBase(aStream);
+            t = lap(times, Phase.MUX, t);
 
             boolean haveVideo = video.next(vpkt);
-            boolean haveAudio = audio != null && nextAudio(audio, apkt, atb);
+            t = lap(times, Phase.CONCAT, t);
+            boolean haveAudio = aStream >= 0 && feed.next(apkt, atb);
+            t = lap(times, Phase.AUDIO, t);
             double reported = 0;
             while (haveVideo || haveAudio) {
                 cancel.check(operation);
@@ -76,10 +96,13 @@ final class RenditionExporter {
                 Rational end = Rational.time(pkt.pts() + pkt.duration(), takeVideo ? vtb : atb);
                 pkt.stream_index(takeVideo ? vStream : aStream);
                 muxer.write(pkt);
+                t = lap(times, Phase.MUX, t);
                 if (takeVideo) {
                     haveVideo = video.next(vpkt);
+                    t = lap(times, Phase.CONCAT, t);
                 } else {
-                    haveAudio = nextAudio(audio, apkt, atb);
+                    haveAudio = feed.next(apkt, atb);
+                    t = lap(times, Phase.AUDIO, t);
                 }
                 double fraction = total > 0 ? Math.min(1, end.toDouble() / total) : 0;
                 if (fraction >= reported + PROGRESS_STEP) {
@@ -89,6 +112,10 @@ final class RenditionExporter {
             }
             cancel.check(operation);
             muxer.finish();
+            lap(times, Phase.MUX, t);
+            if (recording) {
+                shared.finishRecording();
+            }
             progress.update(1.0);
         } finally {
             avcodec.av_packet_free(vpkt);
@@ -96,12 +123,47 @@ final class RenditionExporter {
         }
     }
 
-    private static boolean nextAudio(AudioTrackEncoder audio, AVPacket pkt, Rational muxerTimeBase) {
-        if (!audio.next(pkt)) {
-            return false;
+    /** Adds the time since {@code since} to {@code phase}; returns now. */
+    private static long lap(PhaseTimes times, Phase phase, long since) {
+        long now = System.nanoTime();
+        times.add(phase, now - since);
+        return now;
+    }
+
+    /** The audio packets of one export: encoded now (and kept in {@code recording} if given) or copied from {@code replay}. */
+    private static final class AudioFeed {
+        private final AudioTrackEncoder encoder;
+        private final SharedAudio replay;
+        private final SharedAudio recording;
+        private int index;
+
+        AudioFeed(AudioTrackEncoder encoder, SharedAudio replay, SharedAudio recording) {
+            this.encoder = encoder;
+            this.replay = replay;
+            this.recording = recording;
         }
-        avcodec.av_packet_rescale_ts(pkt, Ffmpeg.av(audio.timeBase()), Ffmpeg.av(muxerTimeBase));
-        return true;
+
+        /** Puts the next packet into {@code pkt}, timestamps in the muxer's time base; false at the end. */
+        boolean next(AVPacket pkt, Rational muxerTimeBase) {
+            Rational tb;
+            if (replay != null) {
+                if (index >= replay.size()) {
+                    return false;
+                }
+                replay.copy(index++, pkt);
+                tb = replay.timeBase();
+            } else {
+                if (!encoder.next(pkt)) {
+                    return false;
+                }
+                if (recording != null) {
+                    recording.record(pkt);
+                }
+                tb = encoder.timeBase();
+            }
+            avcodec.av_packet_rescale_ts(pkt, Ffmpeg.av(tb), Ffmpeg.av(muxerTimeBase));
+            return true;
+        }
     }
 
     /**

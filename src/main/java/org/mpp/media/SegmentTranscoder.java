@@ -87,11 +87,12 @@ final class SegmentTranscoder {
      * Encodes {@code segmentFile} into every rendition.
      *
      * @param outputFor where each rendition's encoded segment goes (written atomically)
-     * @throws BadInputException when the segment yields fewer frames than it owns
+     * @param strict fail on damage in an owned frame or a packet the decoder rejects, instead of concealing it
+     * @throws BadInputException when the segment yields fewer frames than it owns, or (strict) shows damage
      */
     static List<Encoded> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
             Function<Rendition, Path> outputFor, double gopSeconds, int decoderThreads, int encoderThreads,
-            Progress progress, Cancellation cancel) {
+            boolean strict, Progress progress, Cancellation cancel) {
         Rational videoStart = info.video().start();
         List<Output> outputs = new ArrayList<>();
         AVPacket pkt = avcodec.av_packet_alloc();
@@ -118,6 +119,10 @@ final class SegmentTranscoder {
                     clock = new SegmentClock(segment, in.timeBase(0), pkt.pts());
                 }
                 int ret = dec.send(more ? pkt : null);
+                if (ret < 0 && strict && more && clock.owns(pkt.pts())) {
+                    throw new BadInputException(String.format(java.util.Locale.ROOT, "%s: decode error in the video near %.2f s (%s)", info.file(),
+                            clock.sourceTime(pkt.pts()).toDouble(), Ffmpeg.errorText(ret)));
+                }
                 if (ret < 0) {
                     continue; // Damaged packet: the decoder conceals; the frame count check below catches loss.
                 }
@@ -126,6 +131,10 @@ final class SegmentTranscoder {
                     if (clock == null || !clock.owns(pts)) {
                         avutil.av_frame_unref(decoded);
                         continue;
+                    }
+                    if (strict && Decoder.isDamaged(decoded)) {
+                        throw new BadInputException(String.format(java.util.Locale.ROOT, "%s: decode error in the video near %.2f s (the decoder "
+                                + "had to conceal damage in the frame)", info.file(), clock.sourceTime(pts).toDouble()));
                     }
                     Rational t = clock.sourceTime(pts).minus(videoStart);
                     if (lastTime != null && t.compareTo(lastTime) <= 0) {

@@ -16,8 +16,8 @@ import org.mpp.Rational;
  * <p>A cut at a keyframe is clean when no later packet shows before it. Open-GOP sources (MPEG-2, some
  * H.264) break that: the pictures after the keyframe in decode order but before it on screen reference the
  * previous GOP. For such a cut the file on each side is widened (the previous GOP as lead-in, the next GOP as
- * tail) and the transcoder keeps only the frames the segment owns. Every segment is then decoded as a check:
- * the first GOP of a clean segment, the whole file of a widened one, and the frames it owns are counted.
+ * tail) and the transcoder keeps only the frames the segment owns. A widened segment is then decoded whole as a
+ * check and the frames it owns are counted; the transcoder counts every segment's frames again.
  */
 final class Segmenter {
     /** Matroska carries every codec we accept (H.264, HEVC, MPEG-2, VP9, ProRes, MJPEG) with any GOP structure. */
@@ -48,11 +48,16 @@ final class Segmenter {
         List<Plan> plans = plan(idx, targetSeconds);
         progress.update(0.1);
         List<Segment> segments = write(source, idx, plans, outDir, progress.slice(0.1, 0.6), cancel);
+        // A widened segment (open GOP at a cut) is decoded whole now: if its owned frames do not come out, the source
+        // cannot be cut by copy and it is better to know before any encoding. A clean cut (a keyframe that no packet
+        // before it shows after, and no leading pictures) decodes by construction; the transcode counts its frames
+        // anyway, so checking its first GOP here would only decode it twice.
         Progress verifying = progress.slice(0.6, 1.0);
         for (int i = 0; i < segments.size(); i++) {
             cancel.check("Segmenting " + source);
-            Plan p = plans.get(i);
-            SegmentCheck.verify(outDir.resolve(segments.get(i).file()), segments.get(i), p.widened ? -1 : firstGopLength(idx, p), decoderThreads);
+            if (plans.get(i).widened) {
+                SegmentCheck.verify(outDir.resolve(segments.get(i).file()), segments.get(i), -1, decoderThreads);
+            }
             verifying.update((i + 1.0) / segments.size());
         }
         return segments;
@@ -130,16 +135,6 @@ final class Segmenter {
             }
         }
         return idx.count;
-    }
-
-    /** Packets from the segment's first keyframe up to (not including) its next keyframe. */
-    private static int firstGopLength(PacketIndex idx, Plan p) {
-        for (int k = p.first + 1; k < p.end; k++) {
-            if (idx.key[k]) {
-                return k - p.first;
-            }
-        }
-        return p.end - p.first;
     }
 
     private static List<Segment> write(Path source, PacketIndex idx, List<Plan> plans, Path outDir, Progress progress,

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.mpp.config.Settings;
+import org.mpp.PhaseTimes;
 import org.mpp.media.MediaEngine;
 import org.mpp.store.ControlStore;
 import org.mpp.store.Database;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. {@link #close()} is idempotent and orderly: stop claiming, cancel and release running tasks (no
  * failure counted, another node picks them up), unregister, and stop the heartbeat last. A node also stops by
- * itself when its row is deleted, when {@code node.terminate} or the {@code terminateAll} policy is set.
+ * itself when its row is deleted, when {@code node.terminate} or the {@code terminateAll} policy is set. It claims
+ * nothing new while its work folder has less free space than {@code mpp.work.min-free-mb}.
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -58,6 +60,7 @@ public final class Node implements AutoCloseable {
     private final NodeStore nodes;
     private final ControlStore control;
     private final Stages stages;
+    private final WorkFolderSpace space;
     private final Map<Stage, ExecutorService> pools = new ConcurrentHashMap<>();
     private final Set<TaskContext> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -72,6 +75,7 @@ public final class Node implements AutoCloseable {
     /** Monotonic time of this node's last successful heartbeat. */
     private volatile long lastBeat = System.nanoTime();
     private ExecutorService heartbeat;
+    private java.util.concurrent.ScheduledExecutorService progressWriter;
 
     /** Builds a node from settings; {@link Builder#dataSource} lets an application pass its own pool. */
     public static Builder builder(Settings settings) {
@@ -99,6 +103,9 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    private final PhaseTimes times = new PhaseTimes();
+    private final Map<Stage, Object> wakeups = Map.of(Stage.INGEST, new Object(), Stage.TRANSCODE, new Object(), Stage.EXPORT, new Object());
+
     private Node(Settings settings, Database db, boolean ownsDb) {
         this.settings = settings;
         this.db = db;
@@ -108,7 +115,18 @@ public final class Node implements AutoCloseable {
         this.tasks = new TaskStore(db);
         this.nodes = new NodeStore(db);
         this.control = new ControlStore(db);
-        this.stages = new Stages(new MediaEngine(mediaSettings(settings)), folders, jobs, tasks, control);
+        db.timeStatements(times, Node::statementPhase);
+        this.stages = new Stages(new MediaEngine(mediaSettings(settings), times), folders, jobs, tasks, control);
+        this.space = new WorkFolderSpace(folders.work(), settings.work().minFreeBytes());
+    }
+
+    /** Where the SQL of a thread counts: workers' in the work, heartbeat and progress writer's beside it, others' not. */
+    private static PhaseTimes.Phase statementPhase(Thread t) {
+        String name = t.getName();
+        if (name.startsWith("mpp-heartbeat") || name.startsWith("mpp-progress")) {
+            return PhaseTimes.Phase.HEARTBEAT;
+        }
+        return name.startsWith("mpp-ingest") || name.startsWith("mpp-transcode") || name.startsWith("mpp-export") ? PhaseTimes.Phase.DATABASE : null;
     }
 
     /** Encoder threads follow the cores shared among the transcode workers unless configured. */
@@ -123,6 +141,11 @@ public final class Node implements AutoCloseable {
 
     public UUID id() {
         return id;
+    }
+
+    /** Where this node's time went since it started (for benchmarks and operators). */
+    public PhaseTimes phaseTimes() {
+        return times;
     }
 
     public Database database() {
@@ -145,6 +168,8 @@ public final class Node implements AutoCloseable {
         policies = control.policies();
         heartbeat = Executors.newSingleThreadExecutor(named("mpp-heartbeat"));
         heartbeat.execute(this::heartbeatLoop);
+        progressWriter = Executors.newSingleThreadScheduledExecutor(named("mpp-progress"));
+        progressWriter.scheduleWithFixedDelay(this::writeProgress, 1, 1, TimeUnit.SECONDS);
         startPool(Stage.INGEST, roles.ingest());
         startPool(Stage.TRANSCODE, roles.transcode());
         startPool(Stage.EXPORT, roles.export());
@@ -170,21 +195,28 @@ public final class Node implements AutoCloseable {
         while (!stopping.get()) {
             try {
                 Policies p = policies;
-                if (!authorised || !p.enabled(stage)) {
-                    pause(poll);
+                if (!authorised || !p.enabled(stage) || !space.roomToClaim()) {
+                    idle(stage, poll);
                     continue;
                 }
-                List<org.mpp.store.Claim> claims = tasks.claim(stage, id, 1, settings.node().lease());
+                long t0 = System.nanoTime();
+                List<org.mpp.store.Claim> claims = times.muted(() -> tasks.claim(stage, id, 1, settings.node().lease()));
+                times.add(claims.isEmpty() ? PhaseTimes.Phase.IDLE_POLL : PhaseTimes.Phase.DATABASE, System.nanoTime() - t0);
                 if (claims.isEmpty()) {
-                    pause(poll);
+                    idle(stage, poll);
                     continue;
                 }
                 TaskContext ctx = new TaskContext(claims.get(0), tasks);
                 running.add(ctx);
                 try {
-                    new TaskRunner(stages, tasks, folders, jobs).run(ctx, p);
+                    runner().run(ctx, p);
                 } finally {
                     running.remove(ctx);
+                }
+                // What this task finished may be the next stage's work (an ingest queues segments, the last segment
+                // queues the export): this node's idle workers of that stage look now instead of at their next poll.
+                if (stage != Stage.EXPORT) {
+                    wake(stage == Stage.INGEST ? Stage.TRANSCODE : Stage.EXPORT);
                 }
             } catch (Throwable t) {
                 log.warn("{} worker: {} (retrying in {} ms)", stage, t.toString(), poll.toMillis() * 4);
@@ -193,9 +225,22 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    private TaskRunner runner() {
+        return new TaskRunner(stages, tasks, folders, jobs, settings.work().fullRetry());
+    }
+
     private String rolesText() {
         Settings.Roles roles = settings.node().roles();
         return "ingest=" + roles.ingest() + ",transcode=" + roles.transcode() + ",export=" + roles.export();
+    }
+
+    /** Writes the progress of the running tasks. Never throws: a scheduled task that throws is never run again. */
+    private void writeProgress() {
+        try {
+            running.forEach(TaskContext::flushProgress);
+        } catch (Throwable t) {
+            log.warn("Progress writer of node {}: {}", id, t.toString());
+        }
     }
 
     private void heartbeatLoop() {
@@ -255,7 +300,7 @@ public final class Node implements AutoCloseable {
         for (TaskStore.Recovered r : tasks.recoverExpired(policies.failureTolerance())) {
             log.warn("Recovered {} task {} of job {} from a dead node: {}", r.stage(), r.taskId(), r.job(), r.outcome());
             if (r.outcome() == TaskStore.Outcome.JOB_FAILED) {
-                new TaskRunner(stages, tasks, folders, jobs).quarantine(r.job());
+                runner().quarantine(r.job());
             }
         }
         nodes.purgeSilent(policies.nodeTimeout());
@@ -296,6 +341,15 @@ public final class Node implements AutoCloseable {
                     pool.shutdownNow();
                 }
             }
+            if (progressWriter != null) {
+                // No interrupt, as for the heartbeat below.
+                progressWriter.shutdown();
+                try {
+                    progressWriter.awaitTermination(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
             if (started.get()) {
                 try {
                     nodes.unregister(id);
@@ -323,6 +377,36 @@ public final class Node implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Makes this node's idle workers look for work now rather than at their next poll (after a submit through this
+     * node's process, say). Other nodes find the work at their next poll ({@code mpp.node.poll-millis}).
+     */
+    public void wake() {
+        for (Stage s : Stage.values()) {
+            wake(s);
+        }
+    }
+
+    private void wake(Stage stage) {
+        Object signal = wakeups.get(stage);
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    /** Waits up to {@code d}, or until {@link #wake(Stage)} is called for the stage. */
+    private void idle(Stage stage, Duration d) {
+        Object signal = wakeups.get(stage);
+        try {
+            synchronized (signal) {
+                signal.wait(d.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping.set(true);
         }
     }
 

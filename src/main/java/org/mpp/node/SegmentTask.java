@@ -9,9 +9,10 @@ import org.mpp.media.Segment;
 /**
  * What a transcode task carries (as JSON in {@code transcodeJob.segmentInfo}): the segment, which ingest attempt's
  * folder holds its file, and the renditions planned for the job at ingest, so that a ladder edited mid-job cannot
- * give one job's segments different renditions.
+ * give one job's segments different renditions. {@code verify}: the transcode proves the picture intact (policy
+ * verifyDuringIngest at ingest time; the ingest checked the rest).
  */
-record SegmentTask(int ingestAttempt, Segment segment, List<Rendition> renditions) {
+record SegmentTask(int ingestAttempt, Segment segment, List<Rendition> renditions, boolean verify) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     String toJson() {

@@ -11,10 +11,12 @@ import org.mpp.ladder.OutputSpec;
 import org.mpp.ladder.Rendition;
 import org.mpp.ladder.RenditionPlanner;
 import org.mpp.media.BadInputException;
+import org.mpp.media.DiskFullException;
 import org.mpp.media.MediaEngine;
 import org.mpp.media.MediaException;
 import org.mpp.media.MediaInfo;
 import org.mpp.media.Segment;
+import org.mpp.media.SharedAudio;
 import org.mpp.store.Claim;
 import org.mpp.store.ControlStore;
 import org.mpp.store.JobStore;
@@ -53,8 +55,12 @@ final class Stages {
         JobView job = job(c);
         Path source = sourceOf(job);
         MediaInfo info = media.probe(source, ctx.cancel);
-        if (policies.verifyDuringIngest()) {
-            media.verify(source, info, ctx.progress().slice(0, 0.5), ctx.cancel);
+        // With verifyDuringIngest, ingest reads every packet and decodes the audio; the picture is proved while it is
+        // decoded for transcoding (strict), so a source is decoded once, not twice. A damaged source still fails its
+        // job as bad input before anything is delivered.
+        boolean verify = policies.verifyDuringIngest();
+        if (verify) {
+            media.checkStructure(source, info, ctx.progress().slice(0, 0.5), ctx.cancel);
         }
         Path dir = folders.ingest(c.job(), c.attempt());
         WorkFolders.deleteTree(dir);
@@ -67,7 +73,7 @@ final class Stages {
                 info.video().displayHeight(), info.video().nominalFrameRate(), ladder);
         List<String> rows = new ArrayList<>();
         for (Segment s : segments) {
-            rows.add(new SegmentTask(c.attempt(), s, renditions).toJson());
+            rows.add(new SegmentTask(c.attempt(), s, renditions, verify).toJson());
         }
         TaskRunner.retrying("record the ingest of job " + c.job(), () -> {
             tasks.completeIngest(c, info.toJson(), rows);
@@ -88,7 +94,7 @@ final class Stages {
             throw new MediaException("Segment file " + segmentFile + " is missing from the shared work folder");
         }
         media.transcode(segmentFile, task.segment(), info, task.renditions(),
-                r -> folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()), ctx.progress(), ctx.cancel);
+                r -> folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()), task.verify(), ctx.progress(), ctx.cancel);
         if (TaskRunner.retrying("record segment " + c.segmentPart() + " of job " + c.job() + " as done", () -> tasks.completeTranscode(c),
                 TaskRunner.COMPLETION_ATTEMPTS)) {
             log.info("Job {}: last segment done, export queued", c.job());
@@ -121,16 +127,18 @@ final class Stages {
         Path source = sourceOf(job);
         Path out = folders.export(c.job());
         List<Path> delivered = new ArrayList<>();
-        for (int i = 0; i < renditions.size(); i++) {
-            Rendition r = renditions.get(i);
-            List<Path> files = new ArrayList<>();
-            for (TaskStore.SegmentRow row : rows) {
-                files.add(folders.encodedSegment(c.job(), r.label(), row.part(), row.attempt()));
+        try (SharedAudio audio = new SharedAudio()) {
+            for (int i = 0; i < renditions.size(); i++) {
+                Rendition r = renditions.get(i);
+                List<Path> files = new ArrayList<>();
+                for (TaskStore.SegmentRow row : rows) {
+                    files.add(folders.encodedSegment(c.job(), r.label(), row.part(), row.attempt()));
+                }
+                Path target = out.resolve(r.fileName());
+                media.export(files, source, info, r, target, audio,
+                        ctx.progress().slice((double) i / renditions.size(), (i + 1.0) / renditions.size()), ctx.cancel);
+                delivered.add(deliver(target));
             }
-            Path target = out.resolve(r.fileName());
-            media.export(files, source, info, r, target,
-                    ctx.progress().slice((double) i / renditions.size(), (i + 1.0) / renditions.size()), ctx.cancel);
-            delivered.add(deliver(target));
         }
         if (!tasks.stillHeld(c)) {
             throw new LostClaimException(c);
@@ -144,6 +152,25 @@ final class Stages {
         folders.purge(c.job());
         deleteStaleTemporaries(out);
         log.info("Job {} ({}) complete: {}", c.job(), job.sourceName(), delivered);
+    }
+
+    /**
+     * Removes what a task's attempt wrote before it stopped short (its disk was full), so that the room goes back to
+     * the work: only files that carry this attempt's token, which no other node writes. An ingest's segments
+     * ({@code ingest/<uuid>/a<attempt>/}), a transcode's encoded segments of this attempt. An export's unfinished
+     * rendition was a temporary file its muxer removed already; the renditions it finished carry no attempt and may be
+     * another node's by now, so they stay, and the next export replaces them.
+     */
+    void discardAttempt(Claim c) throws IOException {
+        switch (c.stage()) {
+            case INGEST -> WorkFolders.deleteTree(folders.ingest(c.job(), c.attempt()));
+            case TRANSCODE -> {
+                for (Rendition r : SegmentTask.fromJson(c.segmentInfo()).renditions()) {
+                    Files.deleteIfExists(folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()));
+                }
+            }
+            case EXPORT -> { }
+        }
     }
 
     /**
@@ -170,6 +197,11 @@ final class Stages {
         try {
             Files.copy(rendition, temp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            if (DiskFullException.isDiskFull(e)) {
+                throw new DiskFullException("Copying " + rendition + " to the delivery folder", target, e);
+            }
+            throw e;
         } finally {
             Files.deleteIfExists(temp);
         }

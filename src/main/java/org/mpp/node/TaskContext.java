@@ -7,8 +7,9 @@ import org.mpp.store.Claim;
 import org.mpp.store.TaskStore;
 
 /**
- * One running task: its claim, its cancel flag, and a progress sink that writes to the database at most once a
- * second and cancels the work as soon as the claim turns out to be lost.
+ * One running task: its claim, its cancel flag, and its progress. The work only records its progress here; the node's
+ * progress thread writes it to the database about once a second ({@link #flushProgress}), off the encoding path, and
+ * cancels the work as soon as the claim turns out to be lost.
  */
 final class TaskContext {
     final Claim claim;
@@ -16,7 +17,9 @@ final class TaskContext {
     final AtomicBoolean lost = new AtomicBoolean();
     final AtomicBoolean stopping = new AtomicBoolean();
     private final TaskStore tasks;
-    private long lastWrite;
+    private volatile double pending = -1;
+    /** Touched by the progress thread only. */
+    private double written = -1;
 
     TaskContext(Claim claim, TaskStore tasks) {
         this.claim = claim;
@@ -24,21 +27,24 @@ final class TaskContext {
     }
 
     Progress progress() {
-        return fraction -> {
-            long now = System.nanoTime();
-            if (now - lastWrite < 1_000_000_000L && fraction < 1) {
-                return;
+        return fraction -> pending = fraction;
+    }
+
+    /** Writes the latest progress if it moved; cancels the work when the claim is lost. One thread calls this. */
+    void flushProgress() {
+        double f = pending;
+        if (f < 0 || f == written) {
+            return;
+        }
+        written = f;
+        try {
+            if (!tasks.progress(claim, f)) {
+                lost.set(true);
+                cancel.cancel();
             }
-            lastWrite = now;
-            try {
-                if (!tasks.progress(claim, fraction)) {
-                    lost.set(true);
-                    cancel.cancel();
-                }
-            } catch (RuntimeException e) {
-                // A database blip must not kill the encode; the lease and the completion write decide ownership.
-            }
-        };
+        } catch (RuntimeException e) {
+            // A database blip must not kill the encode; the lease and the completion write decide ownership.
+        }
     }
 
     /** Stops the work because the node is stopping; the task will be released, not failed. */

@@ -1,12 +1,14 @@
 package org.mpp.node;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 import org.mpp.MppException;
 import org.mpp.media.BadInputException;
 import org.mpp.media.CancelledException;
+import org.mpp.media.DiskFullException;
 import org.mpp.store.JobStore;
 import org.mpp.store.LostClaimException;
 import org.mpp.store.Policies;
@@ -16,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one claimed task and settles it whatever happens: completed by the stage, released when the node stops,
- * dropped when the claim was lost, failed (permanently for bad input) otherwise. A failure that fails the job
- * quarantines its source and purges its work folders. Bookkeeping writes are retried through database blips.
+ * released for later without a failure when its disk was full, dropped when the claim was lost, failed (permanently
+ * for bad input) otherwise. A failure that fails the job quarantines its source and purges its work folders.
+ * Bookkeeping writes are retried through database blips.
  */
 final class TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
@@ -31,12 +34,15 @@ final class TaskRunner {
     private final TaskStore tasks;
     private final WorkFolders folders;
     private final JobStore jobs;
+    private final Duration fullRetry;
 
-    TaskRunner(Stages stages, TaskStore tasks, WorkFolders folders, JobStore jobs) {
+    /** @param fullRetry how long a task that found its disk full waits before it may be claimed again */
+    TaskRunner(Stages stages, TaskStore tasks, WorkFolders folders, JobStore jobs, Duration fullRetry) {
         this.stages = stages;
         this.tasks = tasks;
         this.folders = folders;
         this.jobs = jobs;
+        this.fullRetry = fullRetry;
     }
 
     void run(TaskContext ctx, Policies policies) {
@@ -66,8 +72,46 @@ final class TaskRunner {
         } catch (BadInputException e) {
             fail(ctx, what, e, true, policies);
         } catch (Throwable e) {
-            fail(ctx, what, e, false, policies);
+            if (DiskFullException.isDiskFull(e)) {
+                postpone(ctx, what, e);
+            } else {
+                fail(ctx, what, e, false, policies);
+            }
         }
+    }
+
+    /**
+     * A full disk is no fault of the task, and counting it as one failed the job for good (and quarantined a good
+     * source) whenever the disk stayed full longer than the retry backoffs. The task's own files go, so the room
+     * goes back to the work, and the task returns to the queue with no failure counted, claimable after
+     * {@code mpp.work.full-retry-seconds}; meanwhile nodes pause their claims while the work folder is low
+     * ({@link WorkFolderSpace}).
+     */
+    private void postpone(TaskContext ctx, String what, Throwable e) {
+        var c = ctx.claim;
+        String reason = e instanceof MppException ? e.getMessage() : e.toString();
+        try {
+            stages.discardAttempt(c);
+        } catch (IOException | RuntimeException cleanup) {
+            log.warn("Could not remove the files {} wrote: {}", what, cleanup.toString());
+        }
+        boolean held;
+        try {
+            held = retrying("give back " + what, () -> tasks.postpone(c, fullRetry, "Postponed (no failure counted): " + reason));
+        } catch (LostClaimException lost) {
+            held = false;
+        }
+        if (!held) {
+            log.warn("Dropped {} after its disk was full: the claim was lost meanwhile ({})", what, reason);
+            return;
+        }
+        Throwable full = e;
+        while (full != null && !(full instanceof DiskFullException)) {
+            full = full.getCause();
+        }
+        boolean inWork = full == null || ((DiskFullException) full).path().toAbsolutePath().normalize().startsWith(folders.work());
+        log.warn("{}: {} released, retrying in {} s, no failure counted: {}", inWork ? "Work folder full" : "Disk full", what,
+                BigDecimal.valueOf(fullRetry.toMillis(), 3).stripTrailingZeros().toPlainString(), reason);
     }
 
     private void fail(TaskContext ctx, String what, Throwable e, boolean permanent, Policies policies) {

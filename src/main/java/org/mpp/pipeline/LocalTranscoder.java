@@ -91,7 +91,7 @@ public final class LocalTranscoder {
                 Segment s = segments.get(i);
                 String name = s.file().replaceFirst("\\.[^.]+$", ".mp4");
                 media.transcode(ingest.resolve(s.file()), s, info, renditions,
-                        r -> transcode.resolve(r.label()).resolve(name),
+                        r -> transcode.resolve(r.label()).resolve(name), false,
                         transcoding.slice((double) i / segments.size(), (i + 1.0) / segments.size()), cancel)
                         .forEach(e -> encoded.get(e.rendition()).add(e.file()));
             }

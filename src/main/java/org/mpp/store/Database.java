@@ -10,7 +10,12 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import java.util.function.Function;
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
 import org.jooq.conf.Settings;
+import org.jooq.impl.DefaultExecuteListenerProvider;
+import org.mpp.PhaseTimes;
 import org.jooq.impl.DSL;
 import org.mpp.config.Settings.Db;
 import org.slf4j.Logger;
@@ -32,6 +37,7 @@ public final class Database implements AutoCloseable {
     private final boolean ownsPool;
     private final SQLDialect dialect;
     private final DSLContext dsl;
+    private static final Object STARTED = new Object();
 
     private Database(DataSource dataSource, boolean ownsPool, SQLDialect dialect) {
         this.dataSource = dataSource;
@@ -75,14 +81,25 @@ public final class Database implements AutoCloseable {
         hc.setInitializationFailTimeout(-1);
         hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         if (url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:")) {
-            hc.addDataSourceProperty("connectTimeout", db.connectTimeout().toMillis());
-            hc.addDataSourceProperty("socketTimeout", db.socketTimeout().toMillis());
-            hc.addDataSourceProperty("tcpKeepAlive", true);
-            hc.addDataSourceProperty("cachePrepStmts", true);
-            hc.addDataSourceProperty("prepStmtCacheSize", 250);
-            hc.addDataSourceProperty("prepStmtCacheSqlLimit", 2048);
-            hc.addDataSourceProperty("useServerPrepStmts", true);
-            hc.addDataSourceProperty("useAffectedRows", false);
+            // Strings only: HikariCP hands these to the driver as java.util.Properties, and Connector/J reads them with
+            // getProperty(), which returns null for any value that is not a String (a Boolean or a Long is silently
+            // ignored: the timeouts stayed 0 and every statement was parsed and prepared on the client).
+            hc.addDataSourceProperty("connectTimeout", String.valueOf(db.connectTimeout().toMillis()));
+            hc.addDataSourceProperty("socketTimeout", String.valueOf(db.socketTimeout().toMillis()));
+            hc.addDataSourceProperty("tcpKeepAlive", "true");
+            hc.addDataSourceProperty("cachePrepStmts", "true");
+            hc.addDataSourceProperty("prepStmtCacheSize", "250");
+            hc.addDataSourceProperty("prepStmtCacheSqlLimit", "2048");
+            hc.addDataSourceProperty("useServerPrepStmts", "true");
+            hc.addDataSourceProperty("useAffectedRows", "false");
+            // Connector/J keeps autocommit, isolation and transaction state itself instead of asking the server, and
+            // caches what it would otherwise re-read (HikariCP's advice for MySQL): a claim and its completion cost
+            // about 5 % less CPU with these (measured with the claims benchmark).
+            hc.addDataSourceProperty("useLocalSessionState", "true");
+            hc.addDataSourceProperty("useLocalTransactionState", "true");
+            hc.addDataSourceProperty("cacheResultSetMetadata", "true");
+            hc.addDataSourceProperty("cacheServerConfiguration", "true");
+            hc.addDataSourceProperty("maintainTimeStats", "false");
         }
         HikariDataSource pool = new HikariDataSource(hc);
         long deadline = System.nanoTime() + db.startupWait().toNanos();
@@ -156,6 +173,28 @@ public final class Database implements AutoCloseable {
     public String schemaVersion() {
         var current = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().info().current();
         return current == null || current.getVersion() == null ? "none" : current.getVersion().getVersion();
+    }
+
+    /**
+     * Adds the wall time of SQL statements to {@code times}, in the phase {@code phaseOf} gives the thread that runs
+     * them (null: not counted, e.g. an embedding application's own reads). Call before the node starts.
+     */
+    public void timeStatements(PhaseTimes times, Function<Thread, PhaseTimes.Phase> phaseOf) {
+        dsl.configuration().set(new DefaultExecuteListenerProvider(new ExecuteListener() {
+            @Override
+            public void start(ExecuteContext ctx) {
+                ctx.data(STARTED, System.nanoTime());
+            }
+
+            @Override
+            public void end(ExecuteContext ctx) {
+                Object t0 = ctx.data(STARTED);
+                PhaseTimes.Phase phase = phaseOf.apply(Thread.currentThread());
+                if (t0 instanceof Long start && phase != null && !times.isMuted()) {
+                    times.add(phase, System.nanoTime() - start);
+                }
+            }
+        }));
     }
 
     public DSLContext dsl() {

@@ -4,15 +4,20 @@ import static org.mpp.store.schema.Tables.EXPORTJOB;
 import static org.mpp.store.schema.Tables.JOB;
 import static org.mpp.store.schema.Tables.TRANSCODEJOB;
 
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Result;
 import org.jooq.impl.DSL;
 import org.mpp.store.Stage.Columns;
 
@@ -26,10 +31,19 @@ import org.mpp.store.Stage.Columns;
  * completions lock the job row first, so that concurrent completions of one job see each other. Thread-safe.
  */
 public final class TaskStore {
+    private static final Pattern MARIADB_VERSION = Pattern.compile("(\\d+)\\.(\\d+)\\.\\d+-MariaDB", Pattern.CASE_INSENSITIVE);
     private final DSLContext dsl;
+    /** Whether the claim index's DESC order is real here, so that one query locks exactly the rows a claim takes. */
+    private final boolean descendingIndexes;
 
     public TaskStore(Database db) {
+        this(db, honoursDescendingIndexes(db));
+    }
+
+    /** With {@code descendingIndexes} false, claims lock one priority level at a time, as on MariaDB before 10.8. */
+    TaskStore(Database db, boolean descendingIndexes) {
         this.dsl = db.dsl();
+        this.descendingIndexes = descendingIndexes;
     }
 
     /** What happened to a failed task. */
@@ -44,24 +58,21 @@ public final class TaskStore {
     public List<Claim> claim(Stage stage, UUID node, int max, Duration lease) {
         Columns t = stage.t;
         return Sql.tx(dsl, tx -> {
-            List<Long> ids = lockReady(tx, t, max);
-            if (ids.isEmpty()) {
+            List<Record> rows = lockReady(tx, stage, max);
+            if (rows.isEmpty()) {
                 return List.of();
             }
+            List<Long> ids = rows.stream().map(r -> r.get(t.id())).toList();
             int updated = tx.update(t.table()).set(t.status(), Status.RUNNING).set(t.node(), Uuids.bytes(node))
                     .set(t.attempt(), t.attempt().plus(1)).set(t.leaseUntil(), Sql.nowPlus(lease)).set(t.progress(), 0.0)
                     .where(t.id().in(ids), t.status().eq(Status.READY)).execute();
             if (updated != ids.size()) {
                 throw new IllegalStateException("Claimed " + ids.size() + " " + stage + " rows under lock but updated " + updated);
             }
-            List<Field<?>> fields = new ArrayList<>(List.of(t.id(), t.job(), t.attempt()));
-            if (stage == Stage.TRANSCODE) {
-                fields.addAll(List.of(TRANSCODEJOB.SEGMENTPART, TRANSCODEJOB.SEGMENTINFO));
-            }
-            Result<Record> rows = tx.select(fields).from(t.table()).where(t.id().in(ids)).orderBy(t.id()).fetch();
             List<Claim> claims = new ArrayList<>();
             for (Record r : rows) {
-                claims.add(new Claim(stage, r.get(t.id()), Uuids.uuid(r.get(t.job())), node, r.get(t.attempt()),
+                // The rows stay locked from the read to the commit: the attempt just written is the one read plus one.
+                claims.add(new Claim(stage, r.get(t.id()), Uuids.uuid(r.get(t.job())), node, r.get(t.attempt()) + 1,
                         stage == Stage.TRANSCODE ? r.get(TRANSCODEJOB.SEGMENTPART) : -1,
                         stage == Stage.TRANSCODE ? r.get(TRANSCODEJOB.SEGMENTINFO) : null));
                 if (stage != Stage.TRANSCODE) {
@@ -73,31 +84,71 @@ public final class TaskStore {
     }
 
     /**
-     * Locks up to {@code max} ready tasks, highest priority first, then oldest, one priority level at a time.
-     * Ordering by "priority DESC, id" in one query does not match the claim index (status, paused, priority, id):
-     * InnoDB then reads, sorts and locks every ready row, and every concurrent claim skips them all and comes back
-     * empty. Within one priority the index yields id order and the scan stops at the limit.
+     * Locks up to {@code max} ready tasks of a stage, highest priority first, then oldest, and reads what a claim needs
+     * of them (id, job, attempt; segment number and description for transcode tasks), all in one statement where the
+     * database honours the claim index's order (V3: status, paused, priority DESC, id): the scan then stops at the limit
+     * and skips the rows other claims hold. Where it does not (MariaDB before 10.8 keeps the index ascending), ordering
+     * by "priority DESC, id" would read, sort and lock every ready row, and every concurrent claim would skip them all
+     * and come back empty; there the rows are locked one priority level at a time, within which the index yields id
+     * order.
      */
-    static List<Long> lockReady(DSLContext tx, Columns t, int max) {
+    List<Record> lockReady(DSLContext tx, Stage stage, int max) {
+        Columns t = stage.t;
+        List<Field<?>> fields = new ArrayList<>(List.of(t.id(), t.job(), t.attempt()));
+        if (stage == Stage.TRANSCODE) {
+            fields.addAll(List.of(TRANSCODEJOB.SEGMENTPART, TRANSCODEJOB.SEGMENTINFO));
+        }
         Condition waiting = t.status().eq(Status.READY).and(t.paused().isFalse());
-        List<Long> ids = new ArrayList<>();
+        if (descendingIndexes) {
+            return new ArrayList<>(tx.select(fields).from(t.table()).where(waiting, t.availableAt().le(Sql.now()))
+                    .orderBy(t.priority().desc(), t.id()).limit(max).forUpdate().skipLocked().fetch());
+        }
+        List<Record> rows = new ArrayList<>();
         Integer level = tx.select(DSL.max(t.priority())).from(t.table()).where(waiting).fetchOne(0, Integer.class);
-        while (level != null && ids.size() < max) {
-            ids.addAll(tx.select(t.id()).from(t.table()).where(waiting, t.priority().eq(level), t.availableAt().le(Sql.now()))
-                    .orderBy(t.id()).limit(max - ids.size()).forUpdate().skipLocked().fetch(t.id()));
+        while (level != null && rows.size() < max) {
+            rows.addAll(tx.select(fields).from(t.table()).where(waiting, t.priority().eq(level), t.availableAt().le(Sql.now()))
+                    .orderBy(t.id()).limit(max - rows.size()).forUpdate().skipLocked().fetch());
             level = tx.select(DSL.max(t.priority())).from(t.table()).where(waiting, t.priority().lt(level)).fetchOne(0, Integer.class);
         }
-        return ids;
+        return rows;
+    }
+
+    /** True where an index keeps a column DESC: MySQL 8, MariaDB 10.8 and later, H2. Older MariaDB parses and ignores it. */
+    static boolean honoursDescendingIndexes(Database db) {
+        try (Connection c = db.dataSource().getConnection()) {
+            DatabaseMetaData md = c.getMetaData();
+            if (md.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2")) {
+                return true;
+            }
+            // Connector/J reports MariaDB as "5.5.5-10.11.19-MariaDB-...", MariaDB's own driver as "10.11.19-MariaDB-...".
+            Matcher m = MARIADB_VERSION.matcher(md.getDatabaseProductVersion());
+            if (m.find()) {
+                int major = Integer.parseInt(m.group(1));
+                return major > 10 || major == 10 && Integer.parseInt(m.group(2)) >= 8;
+            }
+            return md.getDatabaseMajorVersion() >= 8;
+        } catch (SQLException e) {
+            // Claiming one priority level at a time is correct everywhere, only slower.
+            return false;
+        }
     }
 
     /** Extends the lease of every task {@code node} is running; returns how many. */
     public int renewLeases(UUID node, Duration lease) {
         int n = 0;
         for (Stage s : Stage.values()) {
-            // The (fk_nodeUUID, status) index (V2) keeps this to the node's own rows; InnoDB may still pick it as a
-            // deadlock victim against claims and completions, so it runs (and is retried) as a transaction.
-            n += Sql.tx(dsl, tx -> tx.update(s.t.table()).set(s.t.leaseUntil(), Sql.nowPlus(lease))
-                    .where(s.t.node().eq(Uuids.bytes(node)), s.t.status().eq(Status.RUNNING)).execute());
+            Columns t = s.t;
+            Condition mine = t.node().eq(Uuids.bytes(node)).and(t.status().eq(Status.RUNNING));
+            // Which rows first (a plain read: no locks, no waits), then an update of those by primary key. An update
+            // that finds its rows through the (fk_nodeUUID, status) index (V2) waits for every row this node's own
+            // workers claim or complete while it scans, and under a steady stream of claims new ones keep entering
+            // the range ahead of it: with 4 nodes x 8 workers claiming, such an update was seen waiting for 30 s, one
+            // row after another, and leases would expire behind it. By primary key it waits at most once per row it
+            // renews. InnoDB may still pick it as a deadlock victim, so it is retried as a transaction.
+            List<Long> ids = dsl.select(t.id()).from(t.table()).where(mine).fetch(t.id());
+            if (!ids.isEmpty()) {
+                n += Sql.tx(dsl, tx -> tx.update(t.table()).set(t.leaseUntil(), Sql.nowPlus(lease)).where(t.id().in(ids), mine).execute());
+            }
         }
         return n;
     }
@@ -151,17 +202,31 @@ public final class TaskStore {
      */
     public boolean completeTranscode(Claim c) {
         return Sql.tx(dsl, tx -> {
-            var job = lockJob(tx, c);
-            complete(tx, c);
-            int left = tx.fetchCount(TRANSCODEJOB, TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(c.job())), TRANSCODEJOB.STATUS.ne(Status.COMPLETED));
-            updateJobProgress(tx, c.job());
-            if (left > 0 || job.getStatus() != Status.TRANSCODING) {
-                return false;
+            // The job row first, as every stage completion and failure does: concurrent completions of one job take
+            // turns, and the one that counts no segment left is the last. Only the columns needed are read.
+            var job = tx.select(JOB.STATUS, JOB.PRIORITY, JOB.PAUSED).from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).forUpdate()
+                    .fetchOne();
+            if (job == null) {
+                throw new LostClaimException(c);
             }
-            moveJob(tx, c.job(), Status.TRANSCODED);
-            tx.insertInto(EXPORTJOB).set(EXPORTJOB.FK_JOBUUID, Uuids.bytes(c.job())).set(EXPORTJOB.PRIORITY, job.getPriority())
-                    .set(EXPORTJOB.PAUSED, job.getPaused()).onDuplicateKeyIgnore().execute();
-            return true;
+            complete(tx, c);
+            var segments = tx.select(DSL.count(DSL.when(TRANSCODEJOB.STATUS.ne(Status.COMPLETED), DSL.inline(1))),
+                    DSL.avg(DSL.when(TRANSCODEJOB.STATUS.eq(Status.COMPLETED), 1.0).otherwise(TRANSCODEJOB.PROGRESS)))
+                    .from(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(c.job()))).fetchSingle();
+            int left = segments.value1();
+            Double done = segments.get(1, Double.class);
+            boolean last = left == 0 && job.value1() == Status.TRANSCODING;
+            var update = tx.update(JOB).set(JOB.PROGRESS, 0.1 + 0.8 * (done == null ? 0 : done));
+            if (last) {
+                Status.requireJobMove(job.value1(), Status.TRANSCODED);
+                update = update.set(JOB.STATUS, Status.TRANSCODED).set(JOB.LASTUPDATE, Sql.now());
+            }
+            update.where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
+            if (last) {
+                tx.insertInto(EXPORTJOB).set(EXPORTJOB.FK_JOBUUID, Uuids.bytes(c.job())).set(EXPORTJOB.PRIORITY, job.value2())
+                        .set(EXPORTJOB.PAUSED, job.value3()).onDuplicateKeyIgnore().execute();
+            }
+            return last;
         });
     }
 
@@ -220,6 +285,31 @@ public final class TaskStore {
                 rewindJob(tx, c.stage(), c.job());
             }
             return null;
+        });
+    }
+
+    /**
+     * Gives a task back like {@link #release}, without counting a failure, but claimable again only after {@code delay}
+     * (on the database's clock), and notes {@code reason} in its lastError: the task could not run for a reason that is
+     * not its own and may pass (its work folder is full). Fenced like every write of a claim.
+     *
+     * @return false when the claim was already lost (nothing is changed then)
+     */
+    public boolean postpone(Claim c, Duration delay, String reason) {
+        Columns t = c.stage().t;
+        String text = reason.length() > 4000 ? reason.substring(0, 4000) : reason;
+        return Sql.tx(dsl, tx -> {
+            // The job row first, as a failure does: a concurrent completion of a sibling locks it first too.
+            if (tx.selectOne().from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).forUpdate().fetchOne() == null) {
+                return false;
+            }
+            int n = tx.update(t.table()).set(t.status(), Status.READY).setNull(t.node()).setNull(t.leaseUntil())
+                    .set(t.availableAt(), Sql.nowPlus(delay)).set(t.lastError(), text).where(fence(c)).execute();
+            if (!owned(n, c, false)) {
+                return false;
+            }
+            rewindJob(tx, c.stage(), c.job());
+            return true;
         });
     }
 

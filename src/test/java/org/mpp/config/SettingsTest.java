@@ -81,6 +81,40 @@ class SettingsTest {
     }
 
     @Test
+    void theWorkFolderPausesClaimsBelow512MiBAndRetriesAFullDiskAfter10SecondsByDefault() throws IOException {
+        Settings s = Settings.load(Optional.of(conf("")));
+
+        assertThat(s.work().minFreeBytes()).isEqualTo(512L * 1024 * 1024);
+        assertThat(s.work().fullRetry()).isEqualTo(java.time.Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theMinimumFreeSpaceTakesFractionsOfAMebibyteAndZeroTurnsThePauseOff() throws IOException {
+        assertThat(Settings.load(Optional.of(conf("mpp.work.min-free-mb = 0.25\n"))).work().minFreeBytes()).isEqualTo(256L * 1024);
+        assertThat(Settings.load(Optional.of(conf("mpp.work.min-free-mb = 0\n"))).work().minFreeBytes()).isZero();
+    }
+
+    @Test
+    void aNegativeMinimumFreeSpaceFailsNamingTheKeyAndTheFile() throws IOException {
+        Path f = conf("mpp.work.min-free-mb = -1\n");
+
+        assertThatThrownBy(() -> Settings.load(Optional.of(f)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("mpp.work.min-free-mb")
+                .hasMessageContaining("application.conf");
+    }
+
+    @Test
+    void aMistypedMinimumFreeSpaceOrAZeroRetryDelayFailsNamingTheKey() throws IOException {
+        Path typo = conf("mpp.work.min-free-mb = lots\n");
+        assertThatThrownBy(() -> Settings.load(Optional.of(typo))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("min-free-mb");
+        Path zero = conf("mpp.work.full-retry-seconds = 0\n");
+        assertThatThrownBy(() -> Settings.load(Optional.of(zero))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("mpp.work.full-retry-seconds");
+    }
+
+    @Test
     void aMissingConfigFileNamedOnTheCommandLineIsAnError() {
         assertThatThrownBy(() -> Settings.load(Optional.of(dir.resolve("nope.conf"))))
                 .isInstanceOf(ConfigurationException.class)

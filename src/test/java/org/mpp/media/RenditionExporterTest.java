@@ -71,6 +71,27 @@ class RenditionExporterTest {
     }
 
     @Test
+    void renditionsOfOneExportShareOneAudioEncodeWithTheSameResultAsEncodingEachTime() throws Exception {
+        Path source = source(dir.resolve("src.mp4"), 2, 48000);
+        MediaInfo info = Prober.probe(source, Cancellation.none());
+        Path alone = dir.resolve("alone.mp4");
+        Path first = dir.resolve("first.mp4");
+        Path second = dir.resolve("second.mp4");
+        RenditionExporter.export(threeSeconds, source, info, 128, alone, Progress.NONE, Cancellation.none());
+        try (SharedAudio audio = new SharedAudio()) {
+            RenditionExporter.export(threeSeconds, source, info, 128, first, Progress.NONE, Cancellation.none(), new org.mpp.PhaseTimes(), audio);
+            assertThat(audio.has(128)).as("the first export kept its audio").isTrue();
+            RenditionExporter.export(threeSeconds, source, info, 128, second, Progress.NONE, Cancellation.none(), new org.mpp.PhaseTimes(), audio);
+        }
+
+        Output copied = Output.read(second);
+        assertAudioCoversTheSource(copied, info);
+        assertThat(copied.onsetSeconds).as("the 1 s beep plays with frame 30").isCloseTo(1.0, within(ONE_FRAME));
+        assertThat(Files.readAllBytes(second)).as("copied audio gives the very file a fresh encode gives").isEqualTo(Files.readAllBytes(alone));
+        assertThat(Files.readAllBytes(first)).isEqualTo(Files.readAllBytes(alone));
+    }
+
+    @Test
     void keepsFivePointOneAudio() throws Exception {
         Path source = source(dir.resolve("src.mp4"), 6, 44100);
 

@@ -127,7 +127,7 @@ interface ClaimContract extends StoreContract {
         // that the others skip that one and get the rest (instead of waiting, or coming back empty).
         try (Connection c = f().db.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            List<Long> held = TaskStore.lockReady(DSL.using(c, f().db.dialect()), t, 1);
+            List<Long> held = tasks().lockReady(DSL.using(c, f().db.dialect()), Stage.TRANSCODE, 1).stream().map(r -> r.get(t.id())).toList();
             assertThat(held).hasSize(1);
 
             List<Claim> others = tasks().claim(Stage.TRANSCODE, nodeB(), 5, StoreFixture.LEASE);

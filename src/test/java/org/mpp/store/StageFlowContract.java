@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.mpp.store.schema.Tables.JOB;
 
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The pipeline: ingest, N transcodes and one export with the seed's job status codes, progress, redone segments and
- * released tasks.
+ * released or postponed tasks.
  */
 interface StageFlowContract extends StoreContract {
     @Test
@@ -150,6 +152,45 @@ interface StageFlowContract extends StoreContract {
         Claim again = f().claimOne(Stage.INGEST, nodeB());
         assertThat(again.attempt()).isEqualTo(2);
         assertThatThrownBy(() -> tasks().completeIngest(c, "{}", List.of("{}"))).isInstanceOf(LostClaimException.class);
+    }
+
+    @Test
+    default void aPostponedTaskWaitsItsDelayWithNoFailureCounted() {
+        UUID job = jobs().submit("clip.mp4", 0);
+        Claim c = f().claimOne(Stage.INGEST, nodeA());
+        LocalDateTime before = f().dbNow();
+
+        assertThat(tasks().postpone(c, Duration.ofMinutes(1), "Postponed (no failure counted): no space left on device")).isTrue();
+
+        assertThat(f().jobStatus(job)).isEqualTo(Status.IMPORTED);
+        var row = f().task(Stage.INGEST, c.taskId());
+        assertThat(row.get(Stage.INGEST.t.status())).isEqualTo(Status.READY);
+        assertThat(row.get(Stage.INGEST.t.failures())).isZero();
+        assertThat(row.get(Stage.INGEST.t.node())).isNull();
+        assertThat(row.get(Stage.INGEST.t.leaseUntil())).isNull();
+        assertThat(row.get(Stage.INGEST.t.lastError())).contains("no space left on device");
+        assertThat(row.get(Stage.INGEST.t.availableAt())).isAfterOrEqualTo(before.plusSeconds(59));
+        assertThat(tasks().claim(Stage.INGEST, nodeB(), 5, StoreFixture.LEASE)).as("claimable before its delay").isEmpty();
+        f().skipBackoff(Stage.INGEST, c.taskId());
+        Claim again = f().claimOne(Stage.INGEST, nodeB());
+        assertThat(again.attempt()).isEqualTo(2);
+        assertThatThrownBy(() -> tasks().completeIngest(c, "{}", List.of("{}"))).isInstanceOf(LostClaimException.class);
+    }
+
+    @Test
+    default void aStaleClaimCannotPostponeTheTask() {
+        f().aJob().withSegments(1).create();
+        Claim current = f().claimOne(Stage.TRANSCODE, nodeA());
+        Claim stale = new Claim(current.stage(), current.taskId(), current.job(), nodeA(), current.attempt() - 1,
+                current.segmentPart(), current.segmentInfo());
+
+        assertThat(tasks().postpone(stale, Duration.ofSeconds(10), "disk full")).isFalse();
+
+        var row = f().task(Stage.TRANSCODE, current.taskId());
+        assertThat(row.get(Stage.TRANSCODE.t.status())).isEqualTo(Status.RUNNING);
+        assertThat(row.get(Stage.TRANSCODE.t.lastError())).isNull();
+        assertThat(tasks().completeTranscode(current)).isTrue();
+        assertThat(tasks().postpone(current, Duration.ofSeconds(10), "disk full")).as("a completed task").isFalse();
     }
 
     @Test

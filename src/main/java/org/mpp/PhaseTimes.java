@@ -1,0 +1,106 @@
+package org.mpp;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Where a node's time goes: wall time summed per phase of the work, since the node started. Workers running at once
+ * each add their own time, so a phase can add up to more than the time that passed. Read it to see what a node
+ * spends beyond encoding (the benchmark's overhead breakdown reads it after one job). Thread-safe and cheap enough to
+ * leave on: one clock read at each end of a phase.
+ */
+public final class PhaseTimes {
+    /** The phases of the pipeline (DESIGN.md, "The job pipeline"), plus the database work of the workers. */
+    public enum Phase {
+        /** Reading the source's streams and keyframes (ingest). */
+        PROBE,
+        /** Decoding the whole source to prove it intact (ingest, policy verifyDuringIngest). */
+        VERIFY,
+        /** Cutting the source into segments by packet copy (ingest). */
+        SPLIT,
+        /** Decoding a segment and encoding it into every rendition (transcode). */
+        TRANSCODE,
+        /** Reading the encoded segments of a rendition in order (export). */
+        CONCAT,
+        /** Decoding the source's audio and encoding it to AAC (export). */
+        AUDIO,
+        /** Writing the MP4, index at the front included (export). */
+        MUX,
+        /** SQL statements run by the workers: claims, progress, completions, job reads. */
+        DATABASE,
+        /**
+         * SQL statements of the heartbeat (lease renewal, policies, recovery) and of the progress writer: beside the
+         * work, not in its way.
+         */
+        HEARTBEAT,
+        /** Claims of idle workers that found nothing to do (beside the work, not in its way). */
+        IDLE_POLL
+    }
+
+    private final Map<Phase, LongAdder> nanos = new EnumMap<>(Phase.class);
+    private final ThreadLocal<Boolean> muted = ThreadLocal.withInitial(() -> false);
+    private final Map<Phase, LongAdder> counts = new EnumMap<>(Phase.class);
+
+    public PhaseTimes() {
+        for (Phase p : Phase.values()) {
+            nanos.put(p, new LongAdder());
+            counts.put(p, new LongAdder());
+        }
+    }
+
+    public void add(Phase phase, long elapsedNanos) {
+        nanos.get(phase).add(elapsedNanos);
+        counts.get(phase).increment();
+    }
+
+    /** Runs {@code work} and adds its wall time to {@code phase}, also when it throws. */
+    public <T> T time(Phase phase, Supplier<T> work) {
+        long t0 = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            add(phase, System.nanoTime() - t0);
+        }
+    }
+
+    public void time(Phase phase, Runnable work) {
+        time(phase, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code work} with the statement timing of this thread muted (the caller decides where the time goes: an
+     * idle worker's claim that found nothing is no part of any job).
+     */
+    public <T> T muted(Supplier<T> work) {
+        muted.set(true);
+        try {
+            return work.get();
+        } finally {
+            muted.set(false);
+        }
+    }
+
+    /** True while the calling thread runs inside {@link #muted}. */
+    public boolean isMuted() {
+        return muted.get();
+    }
+
+    /** Seconds per phase so far. */
+    public Map<Phase, Double> seconds() {
+        Map<Phase, Double> m = new EnumMap<>(Phase.class);
+        nanos.forEach((p, n) -> m.put(p, n.sum() / 1e9));
+        return m;
+    }
+
+    /** How many times each phase ran (statements, for the database). */
+    public Map<Phase, Long> counts() {
+        Map<Phase, Long> m = new EnumMap<>(Phase.class);
+        counts.forEach((p, n) -> m.put(p, n.sum()));
+        return m;
+    }
+}
