@@ -1,0 +1,485 @@
+package org.mpp.bench;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.mpp.config.Settings;
+import org.mpp.store.Claim;
+import org.mpp.store.Database;
+import org.mpp.store.Stage;
+import org.mpp.store.Status;
+import org.mpp.store.TaskStore;
+import org.mpp.store.TestDatabases;
+import org.mpp.store.Uuids;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 5 item 4: claim throughput on MariaDB. A fresh database holds {@code N} ready synthetic transcode tasks (jobs
+ * of 10 segments, {@code -Dmpp.bench.claims.segments-per-job}, in the transcoding state, no media); {@value #NODES}
+ * "nodes" x {@value #WORKERS} workers = 32 claimers then drain them through the product's {@link TaskStore}, exactly
+ * as a node's transcode worker does minus the encoding: {@code claim(TRANSCODE, node, 1, lease)}, then
+ * {@code completeTranscode(claim)}. Each node has what a real one has: its own node UUID, its own connection pool of
+ * {@value #POOL_SIZE} connections (mpp.db.pool-size = workers + 2), its own {@link TaskStore}, and a heartbeat thread
+ * that renews its leases and recovers expired tasks every 2 s. Nothing else runs: the exports that last segments queue
+ * stay unclaimed. {@code -Dmpp.bench.claims.tasks=N} overrides N (20,000; 500 with {@code --tiny}).
+ *
+ * <p>Figures, the median over {@code --runs} repetitions after one unreported warm-up run, each on a fresh database:
+ * claims per second (all tasks over the time until the last claim), completions per second, claim-call latency
+ * (median, p99), the deadlocks the store retried, round trips per task (counted by {@link StatementCounter}), and the
+ * CPU time per task of this JVM and of the MariaDB server process (when it runs on this machine). Duplicates are
+ * counted twice over: from the workers' own records (a task held by two claimers at once, claimed or completed more
+ * than once, or handed out with an attempt other than 1) and from the database afterwards (every task completed,
+ * attempt 1, no failures, by the node that reported the completion). Transactions open for more than 5 s are printed
+ * while it runs.
+ */
+final class ClaimBench implements Section {
+    static final int NODES = 4;
+    static final int WORKERS = 8;
+    /**
+     * Connections per node: one per worker plus two, for the heartbeat and the node's housekeeping (the reference.conf
+     * default of 8 is sized for the default roles, one worker each; a node of 8 workers on 8 connections makes its
+     * heartbeat queue behind the claims).
+     */
+    static final int POOL_SIZE = WORKERS + 2;
+    static final double TARGET_CLAIMS_PER_SECOND = 2000;
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(2);
+    private static final long IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final String ID = "claims";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String title() {
+        return "Claim throughput on MariaDB (" + NODES + " nodes x " + WORKERS + " workers)";
+    }
+
+    /** One repetition's figures. */
+    record Run(int tasks, double seconds, double claimsPerSecond, double completionsPerSecond, double medianMs, double p99Ms,
+            long emptyClaims, long failedBeats, long retries, Map<String, Long> retriesByKind, long ownDuplicates, long dbDuplicates,
+            double commandsPerTask, double statementsPerTask, long rowLockWaits, double jvmCpuMsPerTask, double dbCpuMsPerTask,
+            List<String> errors) {
+    }
+
+    @Override
+    public void run(BenchEnv env, Report report) throws Exception {
+        int tasks = Integer.getInteger("mpp.bench.claims.tasks", env.tiny() ? 500 : 20_000);
+        List<Run> runs = new ArrayList<>();
+        // The JIT needs a few thousand claims before the JVM's side settles (measured: the first run of a JVM was up to
+        // twice as slow as the third): one unreported warm-up run on its own database first.
+        Run warmUp = once(Math.max(1, tasks / 4));
+        report.note(ID, String.format(Locale.ROOT, "warm-up: %d tasks at %.0f claims/s (not counted)", warmUp.tasks(), warmUp.claimsPerSecond()));
+        for (int r = 0; r < env.runs(); r++) {
+            Run run = once(tasks);
+            runs.add(run);
+            report.note(ID, String.format(Locale.ROOT, "run %d: %d tasks in %.2f s, %.0f claims/s, %.0f completions/s, claim latency"
+                    + " median %.2f ms p99 %.2f ms, %d empty claim calls, %d failed heartbeats, %d store retries %s, duplicates %d (own records) %d (database),"
+                    + " %.1f round trips (%.1f statements) per task, %d server-wide row lock waits, CPU per task %.3f ms JVM + %.3f ms"
+                    + " MariaDB (server-wide), load average after: %s", r + 1, run.tasks(), run.seconds(),
+                    run.claimsPerSecond(), run.completionsPerSecond(), run.medianMs(), run.p99Ms(), run.emptyClaims(), run.failedBeats(), run.retries(),
+                    run.retriesByKind(), run.ownDuplicates(), run.dbDuplicates(), run.commandsPerTask(), run.statementsPerTask(),
+                    run.rowLockWaits(), run.jvmCpuMsPerTask(), run.dbCpuMsPerTask(), BenchMain.loadAverage()));
+            if (!run.errors().isEmpty()) {
+                throw new AssertionError("Claim run " + (r + 1) + " saw " + run.errors().size() + " error(s), the first: " + run.errors().get(0));
+            }
+        }
+        double claims = median(runs.stream().mapToDouble(Run::claimsPerSecond).toArray());
+        long duplicates = runs.stream().mapToLong(x -> Math.max(x.ownDuplicates(), x.dbDuplicates())).sum();
+        report.add(ID, "tasks per run", tasks, "tasks", NODES + " nodes x " + WORKERS + " workers, pool " + POOL_SIZE + " per node");
+        report.target(ID, "claims per second (median of " + runs.size() + ")", claims, "claims/s", ">= 2000", claims >= TARGET_CLAIMS_PER_SECOND);
+        report.add(ID, "claims per second, lowest run", runs.stream().mapToDouble(Run::claimsPerSecond).min().orElse(0), "claims/s");
+        report.add(ID, "completions per second (median)", median(runs.stream().mapToDouble(Run::completionsPerSecond).toArray()), "completions/s");
+        report.target(ID, "duplicates (all runs)", duplicates, "tasks", "= 0", duplicates == 0);
+        report.add(ID, "deadlocks and lock-wait timeouts retried (all runs)", runs.stream().mapToLong(Run::retries).sum(), "transactions");
+        report.add(ID, "heartbeats that failed (all runs)", runs.stream().mapToLong(Run::failedBeats).sum(), "beats");
+        report.add(ID, "claim latency median", median(runs.stream().mapToDouble(Run::medianMs).toArray()), "ms");
+        report.add(ID, "claim latency p99", median(runs.stream().mapToDouble(Run::p99Ms).toArray()), "ms");
+        report.add(ID, "round trips per task (claim + complete)", median(runs.stream().mapToDouble(Run::commandsPerTask).toArray()), "commands");
+        report.add(ID, "JVM CPU per task (median)", median(runs.stream().mapToDouble(Run::jvmCpuMsPerTask).toArray()), "ms");
+        report.add(ID, "MariaDB CPU per task (median; server-wide, -1 when not local)", median(runs.stream().mapToDouble(Run::dbCpuMsPerTask).toArray()),
+                "ms");
+    }
+
+    Run once(int tasks) throws Exception {
+        try (TestDatabases.Fresh fresh = TestDatabases.mariaDb()) {
+            insertTranscodingJobs(fresh.open(), tasks, Integer.getInteger("mpp.bench.claims.segments-per-job", 10));
+            Settings.Db base = fresh.settings(POOL_SIZE);
+            String url = base.url().orElseThrow();
+            Settings.Db counted = new Settings.Db(Optional.of(url + (url.contains("?") ? "&" : "?") + StatementCounter.URL_PARAMETER),
+                    base.user(), base.password(), POOL_SIZE, base.connectTimeout(), base.socketTimeout(), base.startupWait());
+            List<Database> pools = new ArrayList<>();
+            List<ScheduledExecutorService> heartbeats = new ArrayList<>();
+            Drain drain = new Drain(tasks);
+            long lockWaitsBefore = serverStatus(fresh.open(), "Innodb_row_lock_waits");
+            try (RetryCounter retries = RetryCounter.listen()) {
+                List<Thread> workers = new ArrayList<>();
+                CountDownLatch go = new CountDownLatch(1);
+                for (int n = 0; n < NODES; n++) {
+                    Database db = Database.open(counted, Path.of("unused"));
+                    pools.add(db);
+                    TaskStore store = new TaskStore(db);
+                    UUID node = UUID.randomUUID();
+                    ScheduledExecutorService hb = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "bench-heartbeat-" + node));
+                    heartbeats.add(hb);
+                    hb.scheduleWithFixedDelay(() -> drain.beat(store, node), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+                    for (int w = 0; w < WORKERS; w++) {
+                        workers.add(daemon(() -> drain.work(store, node, go), "bench-claimer-" + n + "-" + w));
+                    }
+                }
+                ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "bench-long-tx-watch"));
+                heartbeats.add(watch);
+                Database admin = fresh.open();
+                watch.scheduleWithFixedDelay(() -> drain.watchLongTransactions(admin), 1, 1, TimeUnit.SECONDS);
+                workers.forEach(Thread::start);
+                StatementCounter.reset();
+                long jvmCpu0 = jvmCpuNanos();
+                long dbCpu0 = serverCpuNanos();
+                long t0 = System.nanoTime();
+                drain.start(t0);
+                go.countDown();
+                for (Thread t : workers) {
+                    t.join();
+                }
+                long jvmCpu = jvmCpuNanos() - jvmCpu0;
+                long dbCpu = dbCpu0 < 0 ? -1 : serverCpuNanos() - dbCpu0;
+                long commands = StatementCounter.commands();
+                long statements = StatementCounter.statements();
+                if (Boolean.getBoolean("mpp.bench.sql-profile")) {
+                    StatementCounter.byText().forEach((sql, n) -> System.out.printf(Locale.ROOT, "[bench] claims sql %8d  %s%n", n, sql));
+                }
+                heartbeats.forEach(ScheduledExecutorService::shutdownNow);
+                for (ScheduledExecutorService hb : heartbeats) {
+                    hb.awaitTermination(30, TimeUnit.SECONDS);
+                }
+                long dbDuplicates = drain.checkDatabase(fresh.open(), tasks);
+                long[] latencies = drain.latencies();
+                double claimSeconds = (drain.lastClaim.get() - t0) / 1e9;
+                double completeSeconds = (drain.lastCompletion.get() - t0) / 1e9;
+                List<String> errors = List.copyOf(drain.errors);
+                return new Run(tasks, completeSeconds, drain.claims.sum() / claimSeconds, drain.completions.sum() / completeSeconds,
+                        percentile(latencies, 0.50) / 1e6, percentile(latencies, 0.99) / 1e6, drain.empty.sum(), drain.failedBeats.size(), retries.total(),
+                        retries.byKind(), drain.ownDuplicates(), dbDuplicates, (double) commands / tasks, (double) statements / tasks,
+                        serverStatus(fresh.open(), "Innodb_row_lock_waits") - lockWaitsBefore, jvmCpu / 1e6 / tasks,
+                        dbCpu < 0 ? -1 : dbCpu / 1e6 / tasks, errors);
+            } finally {
+                heartbeats.forEach(ScheduledExecutorService::shutdownNow);
+                pools.forEach(Database::close);
+            }
+        }
+    }
+
+    /** The 32 claimers' shared records. */
+    private static final class Drain {
+        private final int tasks;
+        private final AtomicInteger claimed = new AtomicInteger();
+        private final AtomicInteger completed = new AtomicInteger();
+        private final LongAdder claims = new LongAdder();
+        private final LongAdder completions = new LongAdder();
+        private final LongAdder empty = new LongAdder();
+        private final AtomicLong lastClaim = new AtomicLong();
+        private final AtomicLong lastCompletion = new AtomicLong();
+        private final Map<Long, Claim> holding = new ConcurrentHashMap<>();
+        private final Map<Long, AtomicInteger> claimsOf = new ConcurrentHashMap<>();
+        private final Map<Long, Queue<UUID>> completedBy = new ConcurrentHashMap<>();
+        private final LongAdder heldTwice = new LongAdder();
+        private final LongAdder wrongAttempt = new LongAdder();
+        private final Queue<String> errors = new ConcurrentLinkedQueue<>();
+        private final Queue<String> failedBeats = new ConcurrentLinkedQueue<>();
+        private final Queue<String> longTransactions = new ConcurrentLinkedQueue<>();
+        private final Queue<long[]> latencyBuffers = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean abort = new AtomicBoolean();
+
+        Drain(int tasks) {
+            this.tasks = tasks;
+        }
+
+        void start(long t0) {
+            lastClaim.set(t0);
+            lastCompletion.set(t0);
+        }
+
+        void work(TaskStore store, UUID node, CountDownLatch go) {
+            long[] latency = new long[1024];
+            int n = 0;
+            try {
+                go.await();
+                while (completed.get() < tasks && !abort.get()) {
+                    long t0 = System.nanoTime();
+                    List<Claim> got = store.claim(Stage.TRANSCODE, node, 1, LEASE);
+                    long t1 = System.nanoTime();
+                    if (got.isEmpty()) {
+                        empty.increment();
+                        if (claimed.get() >= tasks) {
+                            break;
+                        }
+                        LockSupport.parkNanos(IDLE_PAUSE_NANOS);
+                        continue;
+                    }
+                    if (n == latency.length) {
+                        latency = Arrays.copyOf(latency, n * 2);
+                    }
+                    latency[n++] = t1 - t0;
+                    claims.increment();
+                    claimed.incrementAndGet();
+                    lastClaim.accumulateAndGet(t1, Math::max);
+                    if (got.size() != 1) {
+                        fail("asked for 1 task and got " + got.size());
+                    }
+                    Claim c = got.get(0);
+                    if (c.attempt() != 1) {
+                        wrongAttempt.increment();
+                    }
+                    if (holding.putIfAbsent(c.taskId(), c) != null) {
+                        heldTwice.increment();
+                    }
+                    claimsOf.computeIfAbsent(c.taskId(), k -> new AtomicInteger()).incrementAndGet();
+                    store.completeTranscode(c);
+                    holding.remove(c.taskId(), c);
+                    completedBy.computeIfAbsent(c.taskId(), k -> new ConcurrentLinkedQueue<>()).add(node);
+                    completions.increment();
+                    completed.incrementAndGet();
+                    lastCompletion.accumulateAndGet(System.nanoTime(), Math::max);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                fail(Thread.currentThread().getName() + ": " + t);
+            } finally {
+                latencyBuffers.add(Arrays.copyOf(latency, n));
+            }
+        }
+
+        /** What a node's heartbeat does to tasks. A failed beat is counted and the next one tries again, as on a node. */
+        void beat(TaskStore store, UUID node) {
+            try {
+                store.renewLeases(node, LEASE);
+                List<TaskStore.Recovered> recovered = store.recoverExpired(3);
+                if (!recovered.isEmpty()) {
+                    fail("heartbeat of " + node + " recovered expired tasks: " + recovered);
+                }
+            } catch (Throwable t) {
+                failedBeats.add("heartbeat of " + node + ": " + t);
+                System.err.println("[bench] claims failed heartbeat of " + node + ": " + t);
+            }
+        }
+
+        private void fail(String what) {
+            System.err.println("[bench] claims error: " + what);
+            errors.add(what);
+            abort.set(true);
+        }
+
+        long[] latencies() {
+            return latencyBuffers.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        }
+
+        /**
+         * Notes every transaction that has been open for more than 5 s (what it runs, what it waits for): under a
+         * claim's load no transaction should live that long, and one that does holds up every claim behind its locks.
+         */
+        void watchLongTransactions(Database admin) {
+            try {
+                var rows = admin.dsl().fetch("SELECT t.trx_mysql_thread_id, t.trx_state, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS age,"
+                        + " t.trx_rows_locked, t.trx_query, p.COMMAND, p.TIME, p.STATE, w.blocking_trx_id"
+                        + " FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id"
+                        + " LEFT JOIN information_schema.INNODB_LOCK_WAITS w ON w.requesting_trx_id = t.trx_id"
+                        + " WHERE t.trx_started < NOW() - INTERVAL 5 SECOND AND p.DB = DATABASE()");
+                for (var r : rows) {
+                    String line = "long transaction: " + r.intoMap();
+                    if (longTransactions.size() < 50) {
+                        longTransactions.add(line);
+                        System.err.println("[bench] claims " + line);
+                    }
+                }
+            } catch (RuntimeException e) {
+                System.err.println("[bench] claims: long-transaction watch failed: " + e);
+            }
+        }
+
+        /** Tasks claimed or completed more than once, or held by two claimers at once, from the workers' records. */
+        long ownDuplicates() {
+            long twice = claimsOf.values().stream().filter(a -> a.get() != 1).count();
+            long completedTwice = completedBy.values().stream().filter(q -> q.size() != 1).count();
+            return twice + completedTwice + heldTwice.sum() + wrongAttempt.sum();
+        }
+
+        /**
+         * Tasks the database shows as not cleanly claimed once: not completed, attempt other than 1, a failure, or
+         * completed under another node than the one that reported the completion.
+         */
+        long checkDatabase(Database db, int expected) {
+            var rows = db.dsl().fetch("SELECT transcodeJobID, fk_nodeUUID, status, attempt, failures FROM transcodeJob");
+            long bad = Math.abs(rows.size() - expected);
+            for (var r : rows) {
+                Queue<UUID> by = completedBy.get(r.get("transcodeJobID", Long.class));
+                boolean clean = r.get("status", Integer.class) == Status.COMPLETED && r.get("attempt", Integer.class) == 1
+                        && r.get("failures", Integer.class) == 0 && by != null && by.size() == 1
+                        && by.peek().equals(Uuids.uuid(r.get("fk_nodeUUID", byte[].class)));
+                if (!clean) {
+                    bad++;
+                }
+            }
+            return bad;
+        }
+    }
+
+    /** Jobs in the transcoding state with their segment rows, written straight into the tables (no media). */
+    static void insertTranscodingJobs(Database db, int tasks, int perJob) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement job = c.prepareStatement("INSERT INTO job (jobUUID, sourceName, status, segments, progress)"
+                        + " VALUES (?, ?, " + Status.TRANSCODING + ", ?, 0.1)");
+                PreparedStatement task = c.prepareStatement("INSERT INTO transcodeJob (fk_jobUUID, segmentPart, segmentInfo)"
+                        + " VALUES (?, ?, '{}')")) {
+            c.setAutoCommit(false);
+            for (int made = 0, j = 0; made < tasks; j++) {
+                UUID uuid = UUID.randomUUID();
+                int segments = Math.min(perJob, tasks - made);
+                job.setBytes(1, Uuids.bytes(uuid));
+                job.setString(2, "synthetic-" + j + ".mp4");
+                job.setInt(3, segments);
+                job.executeUpdate();
+                for (int s = 0; s < segments; s++) {
+                    task.setBytes(1, Uuids.bytes(uuid));
+                    task.setInt(2, s);
+                    task.addBatch();
+                }
+                task.executeBatch();
+                made += segments;
+            }
+            c.commit();
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static long serverStatus(Database db, String name) {
+        var r = db.dsl().fetchOptional("SHOW GLOBAL STATUS LIKE '" + name + "'");
+        return r.map(x -> Long.parseLong(x.get(1, String.class))).orElse(-1L);
+    }
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time of the local MariaDB/MySQL server process (all its clients), or -1 when there is none on this machine. */
+    private static long serverCpuNanos() {
+        try (var procs = java.nio.file.Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String comm = java.nio.file.Files.readString(p.resolve("comm")).strip();
+                    if (comm.equals("mariadbd") || comm.equals("mysqld")) {
+                        String stat = java.nio.file.Files.readString(p.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second on Linux).
+                        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+                    }
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the process ended while we looked; try the next one
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Counts the transactions the store retried after a deadlock or lock-wait timeout, from the store's own DEBUG line
+     * ("Transaction retried after ...", logger {@code org.mpp.store.Sql}), as the fault tests' counter does.
+     */
+    private static final class RetryCounter extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+        private final ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.mpp.store.Sql");
+        private final Level before = logger.getLevel();
+        private final boolean additiveBefore = logger.isAdditive();
+        private final AtomicLong total = new AtomicLong();
+        private final Map<String, Long> byKind = new ConcurrentHashMap<>();
+
+        static RetryCounter listen() {
+            RetryCounter c = new RetryCounter();
+            c.setContext(c.logger.getLoggerContext());
+            c.setName("bench-retry-counter");
+            c.start();
+            c.logger.addAppender(c);
+            c.logger.setLevel(Level.DEBUG);
+            c.logger.setAdditive(false);
+            return c;
+        }
+
+        @Override
+        protected void append(ILoggingEvent e) {
+            String msg = e.getFormattedMessage();
+            if (e.getLevel() == Level.DEBUG && msg.startsWith("Transaction retried after")) {
+                total.incrementAndGet();
+                String lower = msg.toLowerCase(Locale.ROOT);
+                byKind.merge(lower.contains("deadlock") ? "deadlock" : lower.contains("lock wait timeout") ? "lock-wait timeout" : "other",
+                        1L, Long::sum);
+            } else if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
+                System.err.println("WARN org.mpp.store.Sql - " + msg);
+            }
+        }
+
+        long total() {
+            return total.get();
+        }
+
+        Map<String, Long> byKind() {
+            return Map.copyOf(byKind);
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(this);
+            logger.setLevel(before);
+            logger.setAdditive(additiveBefore);
+            stop();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.mpp.bench;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.mpp.Mpp;
+import org.mpp.store.JobView;
+import org.mpp.store.TestDatabases;
+
+/**
+ * Issue 5, part 3: the same jobs through one node and through two nodes on MariaDB and a shared work folder, every
+ * encoder and decoder on one thread (so a node's work fills one core, and the 2-core machine holds two such nodes).
+ * Speed-up = one node's wall time / two nodes'. From it, the serial share f of Amdahl's law (for 2 nodes, speed-up
+ * S = 1 / (f + (1 - f) / 2), so f = 2 / S - 1) and the projection for 4, 16 and 64 nodes. The nodes run in this JVM,
+ * each with its own pools, connection pool and node row, as separate machines would.
+ */
+final class ScaleOutBench implements Section {
+    static final double TARGET = 1.9;
+
+    @Override
+    public String id() {
+        return "scale";
+    }
+
+    @Override
+    public String title() {
+        return "3. Scale-out: one node vs two nodes (threads = 1), MariaDB";
+    }
+
+    @Override
+    public void run(BenchEnv env, Report report) throws Exception {
+        int jobs = env.tiny() ? 2 : 4;
+        Path source = env.tiny() ? env.source() : env.source(1920, 1080, 30, 20);
+        report.note(id(), jobs + " jobs of " + source.getFileName() + ", encoder-threads = decoder-threads = 1, roles 1/1/1 per node");
+        double one = run(env, source, jobs, 1);
+        double two = run(env, source, jobs, 2);
+        double speedup = one / two;
+        report.add(id(), "1 node wall", one, "s");
+        report.add(id(), "2 nodes wall", two, "s");
+        report.target(id(), "speed-up, 2 nodes", speedup, "x", ">= " + TARGET, speedup >= TARGET);
+        double serial = Math.max(0, Math.min(1, 2 / speedup - 1));
+        report.add(id(), "serial share (Amdahl, from the 2-node speed-up)", 100 * serial, "%");
+        for (int n : new int[] {4, 16, 64}) {
+            report.add(id(), "projected speed-up, " + n + " nodes", 1 / (serial + (1 - serial) / n), "x");
+        }
+    }
+
+    /** Wall seconds for {@code nodes} nodes to complete {@code jobs} copies of the source, all submitted at once. */
+    private static double run(BenchEnv env, Path source, int jobs, int nodes) throws Exception {
+        Path work = env.folder("scale-" + nodes);
+        try (TestDatabases.Fresh db = TestDatabases.mariaDb()) {
+            Map<String, Object> config = new HashMap<>();
+            config.put("mpp.work.dir", work.toString());
+            config.put("mpp.db.url", db.url());
+            config.put("mpp.db.user", db.user());
+            config.put("mpp.db.password", db.password());
+            config.put("mpp.media.encoder-threads", 1);
+            config.put("mpp.media.decoder-threads", 1);
+            List<Mpp> started = new ArrayList<>();
+            try {
+                for (int i = 0; i < nodes; i++) {
+                    started.add(Mpp.create(ConfigFactory.parseMap(config)));
+                }
+                DefaultLadder.install(started.get(0).node().database(), env.defaults().ladder());
+                Path sources = Files.createDirectories(work.resolve("source"));
+                List<Path> uploads = new ArrayList<>();
+                for (int j = 0; j < jobs; j++) {
+                    uploads.add(Files.copy(source, sources.resolve(String.format(Locale.ROOT, "job%02d.mp4", j))));
+                }
+                long t0 = System.nanoTime();
+                List<UUID> ids = new ArrayList<>();
+                for (Path u : uploads) {
+                    ids.add(started.get(0).submit(u));
+                }
+                for (Mpp n : started) {
+                    n.node().wake();
+                }
+                for (UUID id : ids) {
+                    JobView v = started.get(0).await(id, Duration.ofHours(1), x -> { });
+                    if (!"complete".equals(v.statusName())) {
+                        throw new IllegalStateException("job " + id + " ended " + v.statusName() + ": " + v);
+                    }
+                }
+                double wall = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "[bench] scale: %d node(s), %d jobs: %.1f s%n", nodes, jobs, wall);
+                return wall;
+            } finally {
+                for (Mpp n : started) {
+                    n.close();
+                }
+            }
+        }
+    }
+}
