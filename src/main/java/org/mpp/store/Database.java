@@ -94,7 +94,7 @@ public final class Database implements AutoCloseable {
             hc.addDataSourceProperty("useAffectedRows", "false");
             // Connector/J keeps autocommit, isolation and transaction state itself instead of asking the server, and
             // caches what it would otherwise re-read (HikariCP's advice for MySQL): a claim and its completion cost
-            // about 5 % less CPU with these (measured with the claims benchmark).
+            // 3 to 7 % less CPU with these (measured with the claims benchmark, 3,000-task runs).
             hc.addDataSourceProperty("useLocalSessionState", "true");
             hc.addDataSourceProperty("useLocalTransactionState", "true");
             hc.addDataSourceProperty("cacheResultSetMetadata", "true");

@@ -142,9 +142,11 @@ public final class TaskStore {
             // Which rows first (a plain read: no locks, no waits), then an update of those by primary key. An update
             // that finds its rows through the (fk_nodeUUID, status) index (V2) waits for every row this node's own
             // workers claim or complete while it scans, and under a steady stream of claims new ones keep entering
-            // the range ahead of it: with 4 nodes x 8 workers claiming, such an update was seen waiting for 30 s, one
-            // row after another, and leases would expire behind it. By primary key it waits at most once per row it
-            // renews. InnoDB may still pick it as a deadlock victim, so it is retried as a transaction.
+            // the range ahead of it: in the claims benchmark (4 nodes x 8 workers), with completions that kept their
+            // row locked while they queued for the job row, such an update waited 30 s, one row after another, until
+            // the socket timeout cut it off; leases expire behind a renewal like that. By primary key it waits at
+            // most once per row it renews. InnoDB may still pick it as a deadlock victim, so it is retried as a
+            // transaction.
             List<Long> ids = dsl.select(t.id()).from(t.table()).where(mine).fetch(t.id());
             if (!ids.isEmpty()) {
                 n += Sql.tx(dsl, tx -> tx.update(t.table()).set(t.leaseUntil(), Sql.nowPlus(lease)).where(t.id().in(ids), mine).execute());
@@ -157,11 +159,18 @@ public final class TaskStore {
     public boolean progress(Claim c, double fraction) {
         boolean held = owned(dsl.update(c.stage().t.table()).set(c.stage().t.progress(), fraction).where(fence(c)).execute(), c, false);
         if (held) {
-            // The job's own progress: ingest is the first tenth, transcode the next eight, export the last.
+            // The job's own progress: ingest is the first tenth, transcode the next eight, export the last. Only while
+            // the job is still in the stage: progress is written by another thread than the work, and a write that
+            // lands after the stage's completion must not move the job's progress back.
+            Condition job = JOB.JOBUUID.eq(Uuids.bytes(c.job()));
             switch (c.stage()) {
-                case INGEST -> dsl.update(JOB).set(JOB.PROGRESS, 0.1 * fraction).where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
-                case TRANSCODE -> updateJobProgress(dsl, c.job());
-                case EXPORT -> dsl.update(JOB).set(JOB.PROGRESS, 0.9 + 0.1 * fraction).where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
+                case INGEST -> dsl.update(JOB).set(JOB.PROGRESS, 0.1 * fraction).where(job, JOB.STATUS.eq(Status.INGESTING)).execute();
+                case TRANSCODE -> {
+                    Double done = dsl.select(DSL.avg(DSL.when(TRANSCODEJOB.STATUS.eq(Status.COMPLETED), 1.0).otherwise(TRANSCODEJOB.PROGRESS)))
+                            .from(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(c.job()))).fetchOne(0, Double.class);
+                    dsl.update(JOB).set(JOB.PROGRESS, 0.1 + 0.8 * (done == null ? 0 : done)).where(job, JOB.STATUS.eq(Status.TRANSCODING)).execute();
+                }
+                case EXPORT -> dsl.update(JOB).set(JOB.PROGRESS, 0.9 + 0.1 * fraction).where(job, JOB.STATUS.eq(Status.EXPORTING)).execute();
             }
         }
         return held;

@@ -1,8 +1,5 @@
 package org.mpp.bench;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,28 +11,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import org.mpp.config.Settings;
 import org.mpp.store.Claim;
 import org.mpp.store.Database;
-import org.mpp.store.Stage;
 import org.mpp.store.Status;
 import org.mpp.store.TaskStore;
 import org.mpp.store.TestDatabases;
 import org.mpp.store.Uuids;
-import org.slf4j.LoggerFactory;
 
 /**
  * Issue 5 item 4: claim throughput on MariaDB. A fresh database holds {@code N} ready synthetic transcode tasks (jobs
@@ -68,7 +55,6 @@ final class ClaimBench implements Section {
     static final double TARGET_CLAIMS_PER_SECOND = 2000;
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration HEARTBEAT = Duration.ofSeconds(2);
-    private static final long IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final String ID = "claims";
 
     @Override
@@ -136,9 +122,9 @@ final class ClaimBench implements Section {
                     base.user(), base.password(), POOL_SIZE, base.connectTimeout(), base.socketTimeout(), base.startupWait());
             List<Database> pools = new ArrayList<>();
             List<ScheduledExecutorService> heartbeats = new ArrayList<>();
-            Drain drain = new Drain(tasks);
+            ClaimDrain drain = new ClaimDrain(tasks, LEASE);
             long lockWaitsBefore = serverStatus(fresh.open(), "Innodb_row_lock_waits");
-            try (RetryCounter retries = RetryCounter.listen()) {
+            try (StoreRetryCounter retries = StoreRetryCounter.listen()) {
                 List<Thread> workers = new ArrayList<>();
                 CountDownLatch go = new CountDownLatch(1);
                 for (int n = 0; n < NODES; n++) {
@@ -192,161 +178,6 @@ final class ClaimBench implements Section {
                 heartbeats.forEach(ScheduledExecutorService::shutdownNow);
                 pools.forEach(Database::close);
             }
-        }
-    }
-
-    /** The 32 claimers' shared records. */
-    private static final class Drain {
-        private final int tasks;
-        private final AtomicInteger claimed = new AtomicInteger();
-        private final AtomicInteger completed = new AtomicInteger();
-        private final LongAdder claims = new LongAdder();
-        private final LongAdder completions = new LongAdder();
-        private final LongAdder empty = new LongAdder();
-        private final AtomicLong lastClaim = new AtomicLong();
-        private final AtomicLong lastCompletion = new AtomicLong();
-        private final Map<Long, Claim> holding = new ConcurrentHashMap<>();
-        private final Map<Long, AtomicInteger> claimsOf = new ConcurrentHashMap<>();
-        private final Map<Long, Queue<UUID>> completedBy = new ConcurrentHashMap<>();
-        private final LongAdder heldTwice = new LongAdder();
-        private final LongAdder wrongAttempt = new LongAdder();
-        private final Queue<String> errors = new ConcurrentLinkedQueue<>();
-        private final Queue<String> failedBeats = new ConcurrentLinkedQueue<>();
-        private final Queue<String> longTransactions = new ConcurrentLinkedQueue<>();
-        private final Queue<long[]> latencyBuffers = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean abort = new AtomicBoolean();
-
-        Drain(int tasks) {
-            this.tasks = tasks;
-        }
-
-        void start(long t0) {
-            lastClaim.set(t0);
-            lastCompletion.set(t0);
-        }
-
-        void work(TaskStore store, UUID node, CountDownLatch go) {
-            long[] latency = new long[1024];
-            int n = 0;
-            try {
-                go.await();
-                while (completed.get() < tasks && !abort.get()) {
-                    long t0 = System.nanoTime();
-                    List<Claim> got = store.claim(Stage.TRANSCODE, node, 1, LEASE);
-                    long t1 = System.nanoTime();
-                    if (got.isEmpty()) {
-                        empty.increment();
-                        if (claimed.get() >= tasks) {
-                            break;
-                        }
-                        LockSupport.parkNanos(IDLE_PAUSE_NANOS);
-                        continue;
-                    }
-                    if (n == latency.length) {
-                        latency = Arrays.copyOf(latency, n * 2);
-                    }
-                    latency[n++] = t1 - t0;
-                    claims.increment();
-                    claimed.incrementAndGet();
-                    lastClaim.accumulateAndGet(t1, Math::max);
-                    if (got.size() != 1) {
-                        fail("asked for 1 task and got " + got.size());
-                    }
-                    Claim c = got.get(0);
-                    if (c.attempt() != 1) {
-                        wrongAttempt.increment();
-                    }
-                    if (holding.putIfAbsent(c.taskId(), c) != null) {
-                        heldTwice.increment();
-                    }
-                    claimsOf.computeIfAbsent(c.taskId(), k -> new AtomicInteger()).incrementAndGet();
-                    store.completeTranscode(c);
-                    holding.remove(c.taskId(), c);
-                    completedBy.computeIfAbsent(c.taskId(), k -> new ConcurrentLinkedQueue<>()).add(node);
-                    completions.increment();
-                    completed.incrementAndGet();
-                    lastCompletion.accumulateAndGet(System.nanoTime(), Math::max);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Throwable t) {
-                fail(Thread.currentThread().getName() + ": " + t);
-            } finally {
-                latencyBuffers.add(Arrays.copyOf(latency, n));
-            }
-        }
-
-        /** What a node's heartbeat does to tasks. A failed beat is counted and the next one tries again, as on a node. */
-        void beat(TaskStore store, UUID node) {
-            try {
-                store.renewLeases(node, LEASE);
-                List<TaskStore.Recovered> recovered = store.recoverExpired(3);
-                if (!recovered.isEmpty()) {
-                    fail("heartbeat of " + node + " recovered expired tasks: " + recovered);
-                }
-            } catch (Throwable t) {
-                failedBeats.add("heartbeat of " + node + ": " + t);
-                System.err.println("[bench] claims failed heartbeat of " + node + ": " + t);
-            }
-        }
-
-        private void fail(String what) {
-            System.err.println("[bench] claims error: " + what);
-            errors.add(what);
-            abort.set(true);
-        }
-
-        long[] latencies() {
-            return latencyBuffers.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        }
-
-        /**
-         * Notes every transaction that has been open for more than 5 s (what it runs, what it waits for): under a
-         * claim's load no transaction should live that long, and one that does holds up every claim behind its locks.
-         */
-        void watchLongTransactions(Database admin) {
-            try {
-                var rows = admin.dsl().fetch("SELECT t.trx_mysql_thread_id, t.trx_state, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS age,"
-                        + " t.trx_rows_locked, t.trx_query, p.COMMAND, p.TIME, p.STATE, w.blocking_trx_id"
-                        + " FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id"
-                        + " LEFT JOIN information_schema.INNODB_LOCK_WAITS w ON w.requesting_trx_id = t.trx_id"
-                        + " WHERE t.trx_started < NOW() - INTERVAL 5 SECOND AND p.DB = DATABASE()");
-                for (var r : rows) {
-                    String line = "long transaction: " + r.intoMap();
-                    if (longTransactions.size() < 50) {
-                        longTransactions.add(line);
-                        System.err.println("[bench] claims " + line);
-                    }
-                }
-            } catch (RuntimeException e) {
-                System.err.println("[bench] claims: long-transaction watch failed: " + e);
-            }
-        }
-
-        /** Tasks claimed or completed more than once, or held by two claimers at once, from the workers' records. */
-        long ownDuplicates() {
-            long twice = claimsOf.values().stream().filter(a -> a.get() != 1).count();
-            long completedTwice = completedBy.values().stream().filter(q -> q.size() != 1).count();
-            return twice + completedTwice + heldTwice.sum() + wrongAttempt.sum();
-        }
-
-        /**
-         * Tasks the database shows as not cleanly claimed once: not completed, attempt other than 1, a failure, or
-         * completed under another node than the one that reported the completion.
-         */
-        long checkDatabase(Database db, int expected) {
-            var rows = db.dsl().fetch("SELECT transcodeJobID, fk_nodeUUID, status, attempt, failures FROM transcodeJob");
-            long bad = Math.abs(rows.size() - expected);
-            for (var r : rows) {
-                Queue<UUID> by = completedBy.get(r.get("transcodeJobID", Long.class));
-                boolean clean = r.get("status", Integer.class) == Status.COMPLETED && r.get("attempt", Integer.class) == 1
-                        && r.get("failures", Integer.class) == 0 && by != null && by.size() == 1
-                        && by.peek().equals(Uuids.uuid(r.get("fk_nodeUUID", byte[].class)));
-                if (!clean) {
-                    bad++;
-                }
-            }
-            return bad;
         }
     }
 
@@ -425,61 +256,9 @@ final class ClaimBench implements Section {
         return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static Thread daemon(Runnable r, String name) {
+    static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
-    }
-
-    /**
-     * Counts the transactions the store retried after a deadlock or lock-wait timeout, from the store's own DEBUG line
-     * ("Transaction retried after ...", logger {@code org.mpp.store.Sql}), as the fault tests' counter does.
-     */
-    private static final class RetryCounter extends AppenderBase<ILoggingEvent> implements AutoCloseable {
-        private final ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.mpp.store.Sql");
-        private final Level before = logger.getLevel();
-        private final boolean additiveBefore = logger.isAdditive();
-        private final AtomicLong total = new AtomicLong();
-        private final Map<String, Long> byKind = new ConcurrentHashMap<>();
-
-        static RetryCounter listen() {
-            RetryCounter c = new RetryCounter();
-            c.setContext(c.logger.getLoggerContext());
-            c.setName("bench-retry-counter");
-            c.start();
-            c.logger.addAppender(c);
-            c.logger.setLevel(Level.DEBUG);
-            c.logger.setAdditive(false);
-            return c;
-        }
-
-        @Override
-        protected void append(ILoggingEvent e) {
-            String msg = e.getFormattedMessage();
-            if (e.getLevel() == Level.DEBUG && msg.startsWith("Transaction retried after")) {
-                total.incrementAndGet();
-                String lower = msg.toLowerCase(Locale.ROOT);
-                byKind.merge(lower.contains("deadlock") ? "deadlock" : lower.contains("lock wait timeout") ? "lock-wait timeout" : "other",
-                        1L, Long::sum);
-            } else if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
-                System.err.println("WARN org.mpp.store.Sql - " + msg);
-            }
-        }
-
-        long total() {
-            return total.get();
-        }
-
-        Map<String, Long> byKind() {
-            return Map.copyOf(byKind);
-        }
-
-        @Override
-        public void close() {
-            logger.detachAppender(this);
-            logger.setLevel(before);
-            logger.setAdditive(additiveBefore);
-            stop();
-        }
     }
 }
