@@ -75,7 +75,7 @@ public class DiskFullException extends MediaException {
     }
 
     /** Bytes in the unit that keeps the number readable: "8.0 KiB", "512.0 MiB". */
-    static String describe(long bytes) {
+    public static String describe(long bytes) {
         String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
         double v = bytes;
         int u = 0;

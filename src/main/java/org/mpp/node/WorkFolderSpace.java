@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.mpp.media.DiskFullException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,23 +53,11 @@ final class WorkFolderSpace {
         boolean room = free >= minFree;
         if (!room && paused.compareAndSet(false, true)) {
             log.warn("Work folder {} has {} free, less than mpp.work.min-free-mb ({}): this node claims no new task until"
-                    + " there is room; free space there or lower the setting", dir, describe(free), describe(minFree));
+                    + " there is room; free space there or lower the setting", dir, DiskFullException.describe(free), DiskFullException.describe(minFree));
         } else if (room && paused.compareAndSet(true, false)) {
             // WARN like the pause, so that whoever sees the pause (the default configuration logs WARN and up) sees it end.
-            log.warn("Work folder {} has room again ({} free, at least {}): claiming resumes", dir, describe(free), describe(minFree));
+            log.warn("Work folder {} has room again ({} free, at least {}): claiming resumes", dir, DiskFullException.describe(free), DiskFullException.describe(minFree));
         }
         return room;
-    }
-
-    /** Bytes in the unit that keeps the number readable: "8.0 KiB", "512.0 MiB". */
-    static String describe(long bytes) {
-        String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return u == 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }
