@@ -14,12 +14,12 @@ final class SegmentCheck {
     }
 
     /**
-     * @param leadingPackets when positive, only this many packets (the first GOP of a clean cut, all owned) are
-     *     decoded and must each give a frame; when -1 the whole file is decoded and its owned frames counted
+     * Decodes the whole file and counts the frames the segment owns.
+     *
      * @throws BadInputException when frames are missing
      */
-    static void verify(Path file, Segment segment, int leadingPackets, int threads) {
-        long expected = leadingPackets > 0 ? leadingPackets : segment.frames();
+    static void verify(Path file, Segment segment, int threads) {
+        long expected = segment.frames();
         long decoded = 0;
         long damaged = 0;
         AVPacket pkt = avcodec.av_packet_alloc();
@@ -27,17 +27,15 @@ final class SegmentCheck {
         try (Demuxer in = Demuxer.open(file);
                 Decoder dec = Decoder.open(in.stream(0), threads, false, file.toString())) {
             SegmentClock clock = null;
-            int fed = 0;
             boolean more = true;
             while (more) {
-                more = (leadingPackets <= 0 || fed < leadingPackets) && in.read(pkt);
+                more = in.read(pkt);
                 if (more && clock == null) {
                     clock = new SegmentClock(segment, in.timeBase(0), pkt.pts());
                 }
-                fed += more ? 1 : 0;
                 dec.send(more ? pkt : null);
                 while (dec.receive(frame)) {
-                    if (leadingPackets > 0 || clock.owns(frame.best_effort_timestamp())) {
+                    if (clock.owns(frame.best_effort_timestamp())) {
                         decoded++;
                         damaged += Decoder.isDamaged(frame) ? 1 : 0;
                     }

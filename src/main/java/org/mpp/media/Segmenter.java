@@ -56,7 +56,7 @@ final class Segmenter {
         for (int i = 0; i < segments.size(); i++) {
             cancel.check("Segmenting " + source);
             if (plans.get(i).widened) {
-                SegmentCheck.verify(outDir.resolve(segments.get(i).file()), segments.get(i), -1, decoderThreads);
+                SegmentCheck.verify(outDir.resolve(segments.get(i).file()), segments.get(i), decoderThreads);
             }
             verifying.update((i + 1.0) / segments.size());
         }

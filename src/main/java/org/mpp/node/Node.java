@@ -76,6 +76,8 @@ public final class Node implements AutoCloseable {
     private volatile long lastBeat = System.nanoTime();
     private ExecutorService heartbeat;
     private java.util.concurrent.ScheduledExecutorService progressWriter;
+    private final PhaseTimes times = new PhaseTimes();
+    private final Map<Stage, Object> wakeups = Map.of(Stage.INGEST, new Object(), Stage.TRANSCODE, new Object(), Stage.EXPORT, new Object());
 
     /** Builds a node from settings; {@link Builder#dataSource} lets an application pass its own pool. */
     public static Builder builder(Settings settings) {
@@ -102,9 +104,6 @@ public final class Node implements AutoCloseable {
             return new Node(settings, db, dataSource == null);
         }
     }
-
-    private final PhaseTimes times = new PhaseTimes();
-    private final Map<Stage, Object> wakeups = Map.of(Stage.INGEST, new Object(), Stage.TRANSCODE, new Object(), Stage.EXPORT, new Object());
 
     private Node(Settings settings, Database db, boolean ownsDb) {
         this.settings = settings;

@@ -165,11 +165,7 @@ public final class TaskStore {
             Condition job = JOB.JOBUUID.eq(Uuids.bytes(c.job()));
             switch (c.stage()) {
                 case INGEST -> dsl.update(JOB).set(JOB.PROGRESS, 0.1 * fraction).where(job, JOB.STATUS.eq(Status.INGESTING)).execute();
-                case TRANSCODE -> {
-                    Double done = dsl.select(DSL.avg(DSL.when(TRANSCODEJOB.STATUS.eq(Status.COMPLETED), 1.0).otherwise(TRANSCODEJOB.PROGRESS)))
-                            .from(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(c.job()))).fetchOne(0, Double.class);
-                    dsl.update(JOB).set(JOB.PROGRESS, 0.1 + 0.8 * (done == null ? 0 : done)).where(job, JOB.STATUS.eq(Status.TRANSCODING)).execute();
-                }
+                case TRANSCODE -> updateTranscodeProgress(dsl, c.job());
                 case EXPORT -> dsl.update(JOB).set(JOB.PROGRESS, 0.9 + 0.1 * fraction).where(job, JOB.STATUS.eq(Status.EXPORTING)).execute();
             }
         }
@@ -418,15 +414,17 @@ public final class TaskStore {
         }
     }
 
-    private static void updateJobProgress(DSLContext tx, UUID job) {
+    /** A transcoding job's progress from its segments; a job past the stage keeps the progress it has. */
+    private static void updateTranscodeProgress(DSLContext tx, UUID job) {
         Double done = tx.select(DSL.avg(DSL.when(TRANSCODEJOB.STATUS.eq(Status.COMPLETED), 1.0).otherwise(TRANSCODEJOB.PROGRESS)))
                 .from(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(job))).fetchOne(0, Double.class);
-        tx.update(JOB).set(JOB.PROGRESS, 0.1 + 0.8 * (done == null ? 0 : done)).where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
+        tx.update(JOB).set(JOB.PROGRESS, 0.1 + 0.8 * (done == null ? 0 : done))
+                .where(JOB.JOBUUID.eq(Uuids.bytes(job)), JOB.STATUS.eq(Status.TRANSCODING)).execute();
     }
 
-    /** Recomputes a job's progress from its segments (called by transcode workers now and then). */
+    /** Recomputes a transcoding job's progress from its segments. */
     public void refreshJobProgress(UUID job) {
-        updateJobProgress(dsl, job);
+        updateTranscodeProgress(dsl, job);
     }
 
     static void moveJob(DSLContext tx, UUID job, int to) {

@@ -1,6 +1,7 @@
 package org.mpp.bench;
 
-import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,40 +9,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.mpp.cli.Main;
+import org.mpp.testnode.NodeProcess;
 
 /**
- * One MPP node as a separate JVM ({@code org.mpp.cli.Main node --config FILE}) on the benchmark's classpath, with an
- * embedded H2 database in its work folder and {@code MALLOC_ARENA_MAX=2}, as a production node runs, so that its
- * resident memory can be read from {@code /proc/<pid>/status} without the benchmark's own JVM in the figure. Its
- * stdout and stderr go to files beside its work folder. Not thread-safe, apart from the {@code /proc} readers.
+ * One MPP node as a separate JVM ({@link NodeProcess}) with an embedded H2 database in its work folder and
+ * {@code MALLOC_ARENA_MAX=2}, as a production node runs, so that its resident memory can be read from
+ * {@code /proc/<pid>/status} without the benchmark's own JVM in the figure. Its files go beside its work folder. Not
+ * thread-safe, apart from the {@code /proc} readers.
  */
 final class BenchNode implements AutoCloseable {
-    private static final Pattern RUNNING = Pattern.compile("Node ([0-9a-f-]{36}) running");
     private static final Duration START_WAIT = Duration.ofMinutes(3);
-    /** Longer than the node's own stop budget (20 s), so a clean stop is never cut short. */
-    private static final Duration GRACE = Duration.ofSeconds(30);
 
-    /** Nodes still running: killed if the benchmark's JVM exits first (Ctrl+C), so that no run leaves one behind. */
-    private static final Set<Process> ALIVE = ConcurrentHashMap.newKeySet();
+    private final NodeProcess process;
+    private final String commandLine;
 
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ALIVE.forEach(Process::destroyForcibly), "bench-node-reaper"));
-    }
-
-    private final Process process;
-    private final List<String> command;
-    private final Path err;
-
-    private BenchNode(Process process, List<String> command, Path err) {
+    private BenchNode(NodeProcess process, String commandLine) {
         this.process = process;
-        this.command = command;
-        this.err = err;
+        this.commandLine = commandLine;
     }
 
     /**
@@ -50,49 +37,21 @@ final class BenchNode implements AutoCloseable {
      *
      * @param jvmFlags flags for the node's JVM (heap size, native memory tracking)
      */
-    static BenchNode start(Path work, int transcodeWorkers, List<String> jvmFlags) throws IOException, InterruptedException {
+    static BenchNode start(Path work, int transcodeWorkers, List<String> jvmFlags) throws IOException {
         Files.createDirectories(work);
         Path dir = work.toAbsolutePath().getParent();
-        Path conf = Files.writeString(dir.resolve("node.conf"), "mpp.work.dir = " + ConfigUtil.quoteString(work.toAbsolutePath().toString())
-                + "\nmpp.node.roles.transcode = " + transcodeWorkers + "\n");
-        Path out = dir.resolve("node.out");
-        Path err = dir.resolve("node.err");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmFlags);
-        cmd.addAll(List.of(Main.class.getName(), "node", "--config", conf.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        // CLASSPATH instead of -cp: the classpath can be longer than a command line may be.
-        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-        pb.environment().put("MALLOC_ARENA_MAX", "2");
-        pb.directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        ALIVE.add(p);
-        BenchNode node = new BenchNode(p, cmd, err);
+        Config config = ConfigFactory.parseMap(Map.of("mpp.work.dir", work.toAbsolutePath().toString(),
+                "mpp.node.roles.transcode", transcodeWorkers));
+        NodeProcess p = NodeProcess.start("node", dir, config, jvmFlags);
+        BenchNode node = new BenchNode(p, String.join(" ", jvmFlags) + " " + Main.class.getName() + " node --config "
+                + dir.resolve("node.conf"));
         try {
-            node.awaitRunning();
-        } catch (IOException | InterruptedException | RuntimeException e) {
+            p.awaitRunning(START_WAIT);
+        } catch (AssertionError | RuntimeException e) {
             node.close();
-            throw e;
+            throw new IllegalStateException(e.getMessage(), e);
         }
         return node;
-    }
-
-    private void awaitRunning() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + START_WAIT.toNanos();
-        while (true) {
-            Matcher m = RUNNING.matcher(Files.readString(err, StandardCharsets.UTF_8));
-            if (m.find()) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("The node exited with status " + process.exitValue() + " before it ran:\n" + tail());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The node has not reported 'running' after " + START_WAIT.toSeconds() + " s:\n" + tail());
-            }
-            Thread.sleep(100);
-        }
     }
 
     long pid() {
@@ -101,7 +60,7 @@ final class BenchNode implements AutoCloseable {
 
     /** The node's JVM command line without the classpath (which travels in CLASSPATH). */
     String commandLine() {
-        return String.join(" ", command.subList(1, command.size())).replace(System.getProperty("java.home"), "$JAVA_HOME");
+        return commandLine;
     }
 
     /** A field of {@code /proc/<pid>/status} in KiB (VmRSS: resident now; VmHWM: the peak resident size). */
@@ -131,33 +90,14 @@ final class BenchNode implements AutoCloseable {
         return text;
     }
 
-    /** The last lines of the node's stderr, for failure messages. */
+    /** The last lines of the node's output, for failure messages. */
     String tail() {
-        try {
-            List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + err + ": " + e + ")";
-        }
+        return process.tail(30);
     }
 
     /** SIGTERM (the node releases its work and exits), then SIGKILL after a grace period. Idempotent. */
     @Override
     public void close() {
-        try {
-            if (process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly().waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        } finally {
-            if (!process.isAlive()) {
-                ALIVE.remove(process);
-            }
-        }
+        process.close();
     }
 }

@@ -1,9 +1,6 @@
 package org.mpp.bench;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,12 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.mpp.config.Settings;
+import org.mpp.fault.RetryCounter;
 import org.mpp.store.Claim;
 import org.mpp.store.Database;
-import org.mpp.store.Status;
+import org.mpp.store.SyntheticJobs;
 import org.mpp.store.TaskStore;
 import org.mpp.store.TestDatabases;
-import org.mpp.store.Uuids;
 
 /**
  * Issue 5 item 4: claim throughput on MariaDB. A fresh database holds {@code N} ready synthetic transcode tasks (jobs
@@ -115,7 +112,7 @@ final class ClaimBench implements Section {
 
     Run once(int tasks) throws Exception {
         try (TestDatabases.Fresh fresh = TestDatabases.mariaDb()) {
-            insertTranscodingJobs(fresh.open(), tasks, Integer.getInteger("mpp.bench.claims.segments-per-job", 10));
+            SyntheticJobs.insertTranscoding(fresh.open(), tasks, Integer.getInteger("mpp.bench.claims.segments-per-job", 10));
             Settings.Db base = fresh.settings(POOL_SIZE);
             String url = base.url().orElseThrow();
             Settings.Db counted = new Settings.Db(Optional.of(url + (url.contains("?") ? "&" : "?") + StatementCounter.URL_PARAMETER),
@@ -124,7 +121,7 @@ final class ClaimBench implements Section {
             List<ScheduledExecutorService> heartbeats = new ArrayList<>();
             ClaimDrain drain = new ClaimDrain(tasks, LEASE);
             long lockWaitsBefore = serverStatus(fresh.open(), "Innodb_row_lock_waits");
-            try (StoreRetryCounter retries = StoreRetryCounter.listen()) {
+            try (RetryCounter retries = RetryCounter.listen()) {
                 List<Thread> workers = new ArrayList<>();
                 CountDownLatch go = new CountDownLatch(1);
                 for (int n = 0; n < NODES; n++) {
@@ -178,34 +175,6 @@ final class ClaimBench implements Section {
                 heartbeats.forEach(ScheduledExecutorService::shutdownNow);
                 pools.forEach(Database::close);
             }
-        }
-    }
-
-    /** Jobs in the transcoding state with their segment rows, written straight into the tables (no media). */
-    static void insertTranscodingJobs(Database db, int tasks, int perJob) throws SQLException {
-        try (Connection c = db.dataSource().getConnection();
-                PreparedStatement job = c.prepareStatement("INSERT INTO job (jobUUID, sourceName, status, segments, progress)"
-                        + " VALUES (?, ?, " + Status.TRANSCODING + ", ?, 0.1)");
-                PreparedStatement task = c.prepareStatement("INSERT INTO transcodeJob (fk_jobUUID, segmentPart, segmentInfo)"
-                        + " VALUES (?, ?, '{}')")) {
-            c.setAutoCommit(false);
-            for (int made = 0, j = 0; made < tasks; j++) {
-                UUID uuid = UUID.randomUUID();
-                int segments = Math.min(perJob, tasks - made);
-                job.setBytes(1, Uuids.bytes(uuid));
-                job.setString(2, "synthetic-" + j + ".mp4");
-                job.setInt(3, segments);
-                job.executeUpdate();
-                for (int s = 0; s < segments; s++) {
-                    task.setBytes(1, Uuids.bytes(uuid));
-                    task.setInt(2, s);
-                    task.addBatch();
-                }
-                task.executeBatch();
-                made += segments;
-            }
-            c.commit();
-            c.setAutoCommit(true);
         }
     }
 

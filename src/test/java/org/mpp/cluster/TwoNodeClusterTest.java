@@ -50,6 +50,7 @@ import org.mpp.store.TestDatabases;
 import org.mpp.store.Uuids;
 import org.mpp.testmedia.BadMedia;
 import org.mpp.testmedia.SyntheticMedia;
+import org.mpp.testnode.NodeProcess;
 
 /**
  * A cluster of two node processes (separate JVMs) on one MariaDB database and one shared work folder, roles split

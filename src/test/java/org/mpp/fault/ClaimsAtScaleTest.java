@@ -3,13 +3,9 @@ package org.mpp.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -31,6 +27,7 @@ import org.mpp.store.Claim;
 import org.mpp.store.Database;
 import org.mpp.store.Stage;
 import org.mpp.store.Status;
+import org.mpp.store.SyntheticJobs;
 import org.mpp.store.TaskStore;
 import org.mpp.store.TestDatabases;
 import org.mpp.store.Uuids;
@@ -102,7 +99,7 @@ class ClaimsAtScaleTest {
         fresh = TestDatabases.mariaDb();
         Database admin = fresh.open();
         int jobs = (TASKS + SEGMENTS_PER_JOB - 1) / SEGMENTS_PER_JOB;
-        Map<UUID, Integer> segmentsOf = insertTranscodingJobs(admin, TASKS, SEGMENTS_PER_JOB);
+        Map<UUID, Integer> segmentsOf = SyntheticJobs.insertTranscoding(admin, TASKS, SEGMENTS_PER_JOB);
         List<UUID> nodes = new ArrayList<>();
         for (int n = 0; n < NODES; n++) {
             nodes.add(UUID.randomUUID());
@@ -222,36 +219,6 @@ class ClaimsAtScaleTest {
     private static String describe(Throwable t) {
         String kind = t instanceof DataAccessException ? "DataAccessException escaped the store: " : "";
         return kind + t;
-    }
-
-    /** Jobs in the transcoding state with their segment rows, written straight into the tables (no encoding). */
-    private static Map<UUID, Integer> insertTranscodingJobs(Database db, int tasks, int perJob) throws SQLException {
-        Map<UUID, Integer> segmentsOf = new HashMap<>();
-        try (Connection c = db.dataSource().getConnection();
-                PreparedStatement job = c.prepareStatement("INSERT INTO job (jobUUID, sourceName, status, segments, progress)"
-                        + " VALUES (?, ?, " + Status.TRANSCODING + ", ?, 0.1)");
-                PreparedStatement task = c.prepareStatement("INSERT INTO transcodeJob (fk_jobUUID, segmentPart, segmentInfo)"
-                        + " VALUES (?, ?, '{}')")) {
-            c.setAutoCommit(false);
-            for (int made = 0, j = 0; made < tasks; j++) {
-                UUID uuid = UUID.randomUUID();
-                int segments = Math.min(perJob, tasks - made);
-                job.setBytes(1, Uuids.bytes(uuid));
-                job.setString(2, "synthetic-" + j + ".mp4");
-                job.setInt(3, segments);
-                job.executeUpdate();
-                for (int s = 0; s < segments; s++) {
-                    task.setBytes(1, Uuids.bytes(uuid));
-                    task.setInt(2, s);
-                    task.addBatch();
-                }
-                task.executeBatch();
-                segmentsOf.put(uuid, segments);
-                made += segments;
-            }
-            c.commit();
-        }
-        return segmentsOf;
     }
 
     private static void assertExactlyOnce(Map<Long, Queue<UUID>> completedBy, int expected, String stage) {

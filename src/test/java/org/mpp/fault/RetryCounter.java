@@ -16,18 +16,18 @@ import org.slf4j.LoggerFactory;
  * The store offers no counter of its own, so its log is the only place where retried deadlocks are visible.
  * Closing it puts the logger's level back. Thread-safe.
  */
-final class RetryCounter extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+public final class RetryCounter extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private final Logger logger = (Logger) LoggerFactory.getLogger("org.mpp.store.Sql");
     private final Level before = logger.getLevel();
     private final boolean additiveBefore = logger.isAdditive();
     private final AtomicLong total = new AtomicLong();
-    private final Map<String, AtomicLong> byKind = new ConcurrentHashMap<>();
+    private final Map<String, Long> byKind = new ConcurrentHashMap<>();
 
     private RetryCounter() {
     }
 
     /** Starts counting. */
-    static RetryCounter listen() {
+    public static RetryCounter listen() {
         RetryCounter c = new RetryCounter();
         c.setContext(c.logger.getLoggerContext());
         c.setName("fault-retry-counter");
@@ -51,18 +51,19 @@ final class RetryCounter extends AppenderBase<ILoggingEvent> implements AutoClos
             String lower = msg.toLowerCase(Locale.ROOT);
             String kind = lower.contains("deadlock") ? "deadlock (1213)"
                     : lower.contains("lock wait timeout") ? "lock wait timeout (1205)" : "other retryable (40001)";
-            byKind.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+            byKind.merge(kind, 1L, Long::sum);
         } else if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
             // Not additive any more: pass the store's warnings on to the console ourselves.
             System.err.println("WARN org.mpp.store.Sql - " + msg);
         }
     }
 
-    long total() {
+    public long total() {
         return total.get();
     }
 
-    Map<String, AtomicLong> byKind() {
+    /** Retries by kind ("deadlock (1213)", "lock wait timeout (1205)", "other retryable (40001)"). */
+    public Map<String, Long> byKind() {
         return Map.copyOf(byKind);
     }
 

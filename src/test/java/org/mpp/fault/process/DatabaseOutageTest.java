@@ -16,6 +16,7 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpp.store.JobView;
+import org.mpp.testnode.NodeProcess;
 
 /**
  * Issue 4, scenario 4 (database outage): the harness runs its own MariaDB server ({@link PrivateMariaDb}: own data

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpp.store.Status;
 import org.mpp.store.Uuids;
+import org.mpp.testnode.NodeProcess;
 
 /**
  * Issue 4, scenario 5 (graceful stop): SIGTERM reaches a node in the middle of a transcode. The node must give the

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpp.store.JobView;
 import org.mpp.store.Status;
 import org.mpp.store.Uuids;
+import org.mpp.testnode.NodeProcess;
 
 /**
  * Issue 4, scenario 6 (poison input): a segment whose transcode fails every time must end its job as failed after

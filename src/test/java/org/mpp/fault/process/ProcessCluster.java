@@ -31,6 +31,7 @@ import org.mpp.store.JobStore;
 import org.mpp.store.JobView;
 import org.mpp.store.NodeStore;
 import org.mpp.store.TestDatabases;
+import org.mpp.testnode.NodeProcess;
 
 /**
  * The fault harness's cluster: MPP nodes as separate JVMs ({@link NodeProcess}) on one MariaDB database and one shared

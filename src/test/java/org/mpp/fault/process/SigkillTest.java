@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpp.store.JobView;
 import org.mpp.store.Uuids;
+import org.mpp.testnode.NodeProcess;
 
 /**
  * Issue 4, scenario 2 (SIGKILL): node processes (each ingest = 1, transcode = 1, export = 1) on a fresh MariaDB

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpp.store.Status;
 import org.mpp.store.Uuids;
+import org.mpp.testnode.NodeProcess;
 
 /**
  * Issue 4, scenario 3 (zombie): a transcoding node is frozen with SIGSTOP in the middle of a segment and stays frozen
