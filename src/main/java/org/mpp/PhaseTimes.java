@@ -42,6 +42,10 @@ public final class PhaseTimes {
     private final Map<Phase, LongAdder> nanos = new EnumMap<>(Phase.class);
     private final ThreadLocal<Boolean> muted = ThreadLocal.withInitial(() -> false);
     private final Map<Phase, LongAdder> counts = new EnumMap<>(Phase.class);
+    /** Transcodes running now, since when at least one has run, and the time covered by transcodes before that. */
+    private int transcoding;
+    private long transcodingSince;
+    private long transcodeCover;
 
     public PhaseTimes() {
         for (Phase p : Phase.values()) {
@@ -58,11 +62,39 @@ public final class PhaseTimes {
     /** Runs {@code work} and adds its wall time to {@code phase}, also when it throws. */
     public <T> T time(Phase phase, Supplier<T> work) {
         long t0 = System.nanoTime();
+        if (phase == Phase.TRANSCODE) {
+            transcodeStarts(t0);
+        }
         try {
             return work.get();
         } finally {
-            add(phase, System.nanoTime() - t0);
+            long t1 = System.nanoTime();
+            add(phase, t1 - t0);
+            if (phase == Phase.TRANSCODE) {
+                transcodeEnds(t1);
+            }
         }
+    }
+
+    private synchronized void transcodeStarts(long now) {
+        if (transcoding++ == 0) {
+            transcodingSince = now;
+        }
+    }
+
+    private synchronized void transcodeEnds(long now) {
+        if (--transcoding == 0) {
+            transcodeCover += now - transcodingSince;
+        }
+    }
+
+    /**
+     * Seconds of wall time during which at least one transcode ran: with several transcode workers the TRANSCODE phase
+     * sums their times, while this counts each moment once, so that node time minus it is the time no encode ran.
+     */
+    public synchronized double transcodeCoverSeconds() {
+        long open = transcoding > 0 ? System.nanoTime() - transcodingSince : 0;
+        return (transcodeCover + open) / 1e9;
     }
 
     public void time(Phase phase, Runnable work) {

@@ -91,7 +91,8 @@ public final class MediaEngine {
 
     /**
      * As above; renditions exported with the same {@code audio} (one export task's, then closed) that share a bit rate
-     * encode the audio once between them. {@code audio} may be null.
+     * encode the audio once between them, also when they are exported at the same time on several threads (the others
+     * copy the packets as the first encodes them). {@code audio} may be null.
      */
     public void export(List<Path> encodedSegments, Path source, MediaInfo info, Rendition rendition, Path output, SharedAudio audio,
             Progress progress, Cancellation cancel) {

@@ -14,4 +14,25 @@ public interface Progress {
     default Progress slice(double from, double to) {
         return fraction -> update(from + (to - from) * Math.max(0, Math.min(1, fraction)));
     }
+
+    /**
+     * {@code parts} listeners for sub-steps of equal weight that run at the same time, on their own threads: the whole
+     * gets the mean of their fractions (which never decreases while none of theirs does).
+     */
+    static java.util.List<Progress> parallel(Progress whole, int parts) {
+        double[] done = new double[parts];
+        java.util.List<Progress> list = new java.util.ArrayList<>();
+        for (int i = 0; i < parts; i++) {
+            int part = i;
+            list.add(fraction -> {
+                double mean;
+                synchronized (done) {
+                    done[part] = Math.max(done[part], Math.max(0, Math.min(1, fraction)));
+                    mean = java.util.Arrays.stream(done).sum() / parts;
+                }
+                whole.update(mean);
+            });
+        }
+        return list;
+    }
 }

@@ -50,33 +50,54 @@ final class RenditionExporter {
 
     /**
      * As above, adding the time spent reading segments, encoding audio and writing the file to {@code times}, and
-     * taking the encoded audio from {@code shared} when an earlier rendition of the same export left it there at this
-     * bit rate (or leaving it there for the next ones); {@code shared} may be null.
+     * sharing the encoded audio through {@code shared} (may be null): the first export at a bit rate encodes it there,
+     * later ones at that bit rate, on this thread or others at the same time, copy its packets.
      */
     static void export(List<Path> segments, Path source, MediaInfo info, int audioBitrateKbps, Path output,
             Progress progress, Cancellation cancel, PhaseTimes times, SharedAudio shared) {
         if (segments.isEmpty()) {
             throw new IllegalArgumentException("No segments to export into " + output);
         }
-        String operation = "Exporting " + output;
         MediaInfo.AudioInfo audioInfo = info.audio();
         double total = info.video().duration().toDouble();
         if (audioInfo != null) {
             total = Math.max(total, audioInfo.startSeconds() + audioInfo.durationSeconds() - info.video().start().toDouble());
         }
-        boolean replay = audioInfo != null && shared != null && shared.has(audioBitrateKbps);
+        // The first export of a shared track at this bit rate encodes it for the others; they copy its packets.
+        boolean recording = audioInfo != null && shared != null && shared.claimRecording(audioBitrateKbps, total);
+        boolean replay = !recording && audioInfo != null && shared != null && shared.shares(audioBitrateKbps);
+        try {
+            write(segments, source, info, audioBitrateKbps, output, progress, cancel, times, total, recording ? shared : null,
+                    replay ? shared : null);
+            if (recording) {
+                shared.finishRecording();
+            }
+        } catch (RuntimeException | Error e) {
+            if (recording) {
+                shared.fail(e instanceof RuntimeException r ? r : new MediaException(e.toString(), e));
+            }
+            throw e;
+        }
+    }
+
+    private static void write(List<Path> segments, Path source, MediaInfo info, int audioBitrateKbps, Path output,
+            Progress progress, Cancellation cancel, PhaseTimes times, double total, SharedAudio recording, SharedAudio replay) {
+        String operation = "Exporting " + output;
+        MediaInfo.AudioInfo audioInfo = info.audio();
         AVPacket vpkt = avcodec.av_packet_alloc();
         AVPacket apkt = avcodec.av_packet_alloc();
         try (SegmentChain video = SegmentChain.open(segments);
                 Muxer muxer = Muxer.create(output, "mp4");
-                AudioTrackEncoder audio = audioInfo == null || replay ? null
+                AudioTrackEncoder audio = audioInfo == null || replay != null ? null
                         : AudioTrackEncoder.open(source, info, audioBitrateKbps, muxer.wantsGlobalHeader())) {
             long t = System.nanoTime();
+            if (recording != null) {
+                recording.startRecording(audio.encoder());
+            }
             int vStream = muxer.addCopyStream(video.parameters(), video.frameRate().inverse());
-            int aStream = replay ? muxer.addCopyStream(shared.parameters(), shared.timeBase())
+            int aStream = replay != null ? muxer.addCopyStream(replay.awaitParameters(cancel), replay.timeBase())
                     : audio == null ? -1 : muxer.addStream(audio.encoder());
-            boolean recording = audio != null && shared != null && shared.startRecording(audio.encoder(), audioBitrateKbps);
-            AudioFeed feed = new AudioFeed(audio, replay ? shared : null, recording ? shared : null);
+            AudioFeed feed = new AudioFeed(audio, replay, recording, cancel);
             muxer.start(MP4_OPTIONS);
             Rational vtb = muxer.timeBase(vStream);
             video.outputTimeBase(vtb);
@@ -113,9 +134,6 @@ final class RenditionExporter {
             cancel.check(operation);
             muxer.finish();
             lap(times, Phase.MUX, t);
-            if (recording) {
-                shared.finishRecording();
-            }
             progress.update(1.0);
         } finally {
             avcodec.av_packet_free(vpkt);
@@ -135,25 +153,29 @@ final class RenditionExporter {
         private final AudioTrackEncoder encoder;
         private final SharedAudio replay;
         private final SharedAudio recording;
+        private final Cancellation cancel;
         private int index;
 
-        AudioFeed(AudioTrackEncoder encoder, SharedAudio replay, SharedAudio recording) {
+        AudioFeed(AudioTrackEncoder encoder, SharedAudio replay, SharedAudio recording, Cancellation cancel) {
             this.encoder = encoder;
             this.replay = replay;
             this.recording = recording;
+            this.cancel = cancel;
         }
 
         /** Puts the next packet into {@code pkt}, timestamps in the muxer's time base; false at the end. */
         boolean next(AVPacket pkt, Rational muxerTimeBase) {
             Rational tb;
             if (replay != null) {
-                if (index >= replay.size()) {
+                if (!replay.copy(index++, pkt, cancel)) {
                     return false;
                 }
-                replay.copy(index++, pkt);
                 tb = replay.timeBase();
             } else {
                 if (!encoder.next(pkt)) {
+                    if (recording != null) {
+                        recording.finishRecording();
+                    }
                     return false;
                 }
                 if (recording != null) {

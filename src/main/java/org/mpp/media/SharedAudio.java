@@ -9,84 +9,126 @@ import org.bytedeco.ffmpeg.global.avcodec;
 import org.mpp.Rational;
 
 /**
- * The source's audio encoded once for every rendition of one export that asks for the same bit rate: the first
- * export encodes it and keeps the packets, the next ones copy them (issue 5: the ffmpeg CLI encodes the audio once per
- * output, MPP need not). Kept in memory up to {@link #MAX_BYTES} (about 2 hours at 128 kb/s); a longer track is
- * encoded again for each rendition. Not thread-safe: one export task uses it, then closes it.
+ * The source's audio encoded once for every rendition of one export that asks for the same bit rate (issue 5: the
+ * ffmpeg CLI encodes the audio once per output, MPP need not). The first export to {@link #claimRecording claim} it
+ * encodes the audio and keeps the packets; the other exports at that bit rate copy them, also while they are still
+ * being encoded: they run at the same time on other threads and wait for each packet (or for the end, or the
+ * recorder's failure). A track whose packets would not fit in {@link #MAX_BYTES} (about 2 hours at 128 kb/s) is not
+ * shared: every rendition encodes its own. Thread-safe; one export task uses it, then closes it once all its
+ * renditions are done.
  */
 public final class SharedAudio implements AutoCloseable {
     static final long MAX_BYTES = 128L << 20;
+    /** How often a waiting reader looks at its cancellation. */
+    private static final long WAIT_MILLIS = 100;
     private final List<AVPacket> packets = new ArrayList<>();
     private AVCodecParameters parameters;
     private Rational timeBase;
     private int bitrateKbps = -1;
-    private long bytes;
     private boolean complete;
-    private boolean abandoned;
+    private RuntimeException failure;
 
-    /** True when a whole track at this bit rate is here to copy. */
-    boolean has(int kbps) {
-        return complete && bitrateKbps == kbps;
-    }
-
-    /** Starts keeping the packets of an encode at this bit rate (when nothing is kept yet). */
-    boolean startRecording(AVCodecContext encoder, int kbps) {
-        if (bitrateKbps >= 0 || abandoned) {
+    /**
+     * Makes the caller the recorder of this track at {@code kbps}: true for the first caller only, and never for a
+     * track too long to keep ({@code seconds} long). The recorder must end with {@link #finishRecording} or
+     * {@link #fail}, or readers wait for ever.
+     */
+    synchronized boolean claimRecording(int kbps, double seconds) {
+        if (bitrateKbps >= 0 || seconds * kbps * 125 * 1.25 > MAX_BYTES) {
             return false;
         }
         bitrateKbps = kbps;
-        parameters = avcodec.avcodec_parameters_alloc();
-        Ffmpeg.check(avcodec.avcodec_parameters_from_context(parameters, encoder), "Keeping the audio's parameters");
-        timeBase = Ffmpeg.rational(encoder.time_base());
         return true;
     }
 
+    /** True when a track at this bit rate is (or is being) kept here to copy. */
+    synchronized boolean shares(int kbps) {
+        return bitrateKbps == kbps && failure == null;
+    }
+
+    /** True when the whole track at this bit rate is here. */
+    synchronized boolean has(int kbps) {
+        return complete && bitrateKbps == kbps;
+    }
+
+    /** The recorder's encoder is open: readers can set up their streams. */
+    synchronized void startRecording(AVCodecContext encoder) {
+        parameters = avcodec.avcodec_parameters_alloc();
+        Ffmpeg.check(avcodec.avcodec_parameters_from_context(parameters, encoder), "Keeping the audio's parameters");
+        timeBase = Ffmpeg.rational(encoder.time_base());
+        notifyAll();
+    }
+
     /** Keeps a copy of an encoded packet (timestamps in {@link #timeBase()}). */
-    void record(AVPacket pkt) {
-        if (abandoned) {
-            return;
-        }
-        bytes += pkt.size();
-        if (bytes > MAX_BYTES) {
-            abandoned = true;
-            freePackets();
-            return;
-        }
+    synchronized void record(AVPacket pkt) {
         packets.add(avcodec.av_packet_clone(pkt));
+        notifyAll();
     }
 
-    void finishRecording() {
-        complete = !abandoned && bitrateKbps >= 0;
+    synchronized void finishRecording() {
+        complete = true;
+        notifyAll();
     }
 
-    AVCodecParameters parameters() {
+    /** The recorder stopped short: every reader's next wait throws (a copy of) this. */
+    synchronized void fail(RuntimeException e) {
+        if (!complete && failure == null) {
+            failure = e;
+        }
+        notifyAll();
+    }
+
+    /** The codec parameters of the track, once the recorder has opened its encoder. */
+    synchronized AVCodecParameters awaitParameters(Cancellation cancel) {
+        while (parameters == null) {
+            await(cancel);
+        }
         return parameters;
     }
 
-    Rational timeBase() {
+    synchronized Rational timeBase() {
         return timeBase;
     }
 
-    int size() {
-        return packets.size();
-    }
-
-    /** Puts a reference to packet {@code i} into {@code pkt}. */
-    void copy(int i, AVPacket pkt) {
+    /**
+     * Puts a reference to packet {@code i} into {@code pkt}, waiting for it while the recorder works.
+     *
+     * @return false after the last packet
+     */
+    synchronized boolean copy(int i, AVPacket pkt, Cancellation cancel) {
+        while (i >= packets.size() && !complete) {
+            await(cancel);
+        }
+        if (i >= packets.size()) {
+            return false;
+        }
         avcodec.av_packet_unref(pkt);
         Ffmpeg.check(avcodec.av_packet_ref(pkt, packets.get(i)), "Copying an audio packet");
+        return true;
     }
 
-    private void freePackets() {
+    private void await(Cancellation cancel) {
+        if (failure != null) {
+            throw new MediaException("The shared audio encode failed: " + failure.getMessage(), failure);
+        }
+        cancel.check("Waiting for the shared audio");
+        try {
+            wait(WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException("Interrupted while waiting for the shared audio");
+        }
+        if (failure != null) {
+            throw new MediaException("The shared audio encode failed: " + failure.getMessage(), failure);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
         for (AVPacket p : packets) {
             avcodec.av_packet_free(p);
         }
         packets.clear();
-    }
-
-    @Override
-    public void close() {
-        freePackets();
         if (parameters != null) {
             avcodec.avcodec_parameters_free(parameters);
             parameters = null;

@@ -11,10 +11,12 @@ import org.mpp.ladder.OutputSpec;
 import org.mpp.ladder.Rendition;
 import org.mpp.ladder.RenditionPlanner;
 import org.mpp.media.BadInputException;
+import org.mpp.media.CancelledException;
 import org.mpp.media.DiskFullException;
 import org.mpp.media.MediaEngine;
 import org.mpp.media.MediaException;
 import org.mpp.media.MediaInfo;
+import org.mpp.media.Progress;
 import org.mpp.media.Segment;
 import org.mpp.media.SharedAudio;
 import org.mpp.store.Claim;
@@ -126,19 +128,10 @@ final class Stages {
         }
         Path source = sourceOf(job);
         Path out = folders.export(c.job());
+        List<Path> exported = exportRenditions(ctx, rows, renditions, source, info, out);
         List<Path> delivered = new ArrayList<>();
-        try (SharedAudio audio = new SharedAudio()) {
-            for (int i = 0; i < renditions.size(); i++) {
-                Rendition r = renditions.get(i);
-                List<Path> files = new ArrayList<>();
-                for (TaskStore.SegmentRow row : rows) {
-                    files.add(folders.encodedSegment(c.job(), r.label(), row.part(), row.attempt()));
-                }
-                Path target = out.resolve(r.fileName());
-                media.export(files, source, info, r, target, audio,
-                        ctx.progress().slice((double) i / renditions.size(), (i + 1.0) / renditions.size()), ctx.cancel);
-                delivered.add(deliver(target));
-            }
+        for (Path target : exported) {
+            delivered.add(deliver(target));
         }
         if (!tasks.stillHeld(c)) {
             throw new LostClaimException(c);
@@ -152,6 +145,90 @@ final class Stages {
         folders.purge(c.job());
         deleteStaleTemporaries(out);
         log.info("Job {} ({}) complete: {}", c.job(), job.sourceName(), delivered);
+    }
+
+    /**
+     * Writes every rendition at the same time, one thread each: a rendition's export is mostly one thread's work
+     * (reading segments, muxing, the faststart rewrite) and the AAC encode, which renditions at one bit rate share, is
+     * the longest part, so the others copy its packets as they come instead of waiting for it. Returns the files in
+     * ladder order. When exports fail, the first failure that is not another's consequence (a reader of the shared
+     * audio fails with its recorder's failure as cause) is thrown.
+     */
+    private List<Path> exportRenditions(TaskContext ctx, List<TaskStore.SegmentRow> rows, List<Rendition> renditions, Path source,
+            MediaInfo info, Path out) {
+        List<Progress> parts = Progress.parallel(ctx.progress(), renditions.size());
+        List<Path> targets = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        Throwable[] failures = new Throwable[renditions.size()];
+        try (SharedAudio audio = new SharedAudio()) {
+            for (int i = 0; i < renditions.size(); i++) {
+                Rendition r = renditions.get(i);
+                List<Path> files = new ArrayList<>();
+                for (TaskStore.SegmentRow row : rows) {
+                    files.add(folders.encodedSegment(ctx.claim.job(), r.label(), row.part(), row.attempt()));
+                }
+                Path target = out.resolve(r.fileName());
+                targets.add(target);
+                int index = i;
+                Runnable work = () -> {
+                    try {
+                        media.export(files, source, info, r, target, audio, parts.get(index), ctx.cancel);
+                    } catch (Throwable e) {
+                        failures[index] = e;
+                        ctx.cancel.cancel(); // The task fails anyway: the other renditions need not go on.
+                    }
+                };
+                Thread t = new Thread(work, Thread.currentThread().getName() + "-" + r.label());
+                threads.add(t);
+                t.start();
+            }
+            joinAll(threads);
+        }
+        Throwable first = firstCause(failures);
+        if (first instanceof RuntimeException e) {
+            throw e;
+        }
+        if (first instanceof Error e) {
+            throw e;
+        }
+        return targets;
+    }
+
+    private static void joinAll(List<Thread> threads) {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // The threads hold the shared audio: they must end before it is freed.
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The first failure (in ladder order) that is not the cause-wrapping consequence of another; a cancellation last. */
+    private static Throwable firstCause(Throwable[] failures) {
+        java.util.Set<Throwable> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable f : failures) {
+            if (f != null) {
+                all.add(f);
+            }
+        }
+        Throwable fallback = null;
+        for (Throwable f : failures) {
+            if (f == null || all.contains(f.getCause())) {
+                continue;
+            }
+            if (!(f instanceof CancelledException)) {
+                return f;
+            }
+            fallback = fallback == null ? f : fallback;
+        }
+        return fallback != null ? fallback : all.stream().findFirst().orElse(null);
     }
 
     /**

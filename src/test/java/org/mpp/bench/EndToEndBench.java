@@ -42,6 +42,7 @@ final class EndToEndBench implements Section {
         } else {
             report.environment("ffmpegCli", FfmpegCli.version(cli.get()));
         }
+        MppRun.warmUp(env);
         Map<String, List<Timing>> timings = new LinkedHashMap<>();
         for (int run = 1; run <= env.runs(); run++) {
             timings.computeIfAbsent("mpp", k -> new ArrayList<>()).add(MppRun.once(env, source, env.options().settings()).timing());

@@ -9,7 +9,8 @@ import org.mpp.PhaseTimes.Phase;
  * node's own {@link org.mpp.PhaseTimes}: probe, integrity check, split, transcode (decode, scale and x264: the work
  * the ffmpeg CLI does too), concat, audio, mux, the workers' SQL, and the rest of the wall time (waiting: polling,
  * hand-over between stages, file moves). With one worker per stage the phases of one job run one after another, so
- * they add up to the wall time. Target: everything but the transcode is at most 3 % of it.
+ * they add up to the wall time; with several transcode workers the transcode phase sums their times. Target: the node
+ * time during which no transcode runs is at most 3 % of it.
  */
 final class OverheadBench implements Section {
     static final double TARGET_SHARE = 0.03;
@@ -27,6 +28,7 @@ final class OverheadBench implements Section {
     @Override
     public void run(BenchEnv env, Report report) throws Exception {
         Path source = env.source();
+        MppRun.warmUp(env);
         MppRun.Result r = MppRun.once(env, source, env.options().settings());
         double wall = r.timing().wall();
         double accounted = 0;
@@ -38,11 +40,16 @@ final class OverheadBench implements Section {
                 continue;
             }
             accounted += s;
-            report.add(id(), p.name().toLowerCase() + " share", 100 * s / wall, "%", String.format(java.util.Locale.ROOT, "%.3f s", s));
+            String name = p == Phase.TRANSCODE ? "transcode (summed over workers)" : p.name().toLowerCase();
+            report.add(id(), name + " share", 100 * s / wall, "%", String.format(java.util.Locale.ROOT, "%.3f s", s));
         }
-        double waiting = Math.max(0, wall - accounted);
-        report.add(id(), "waiting and other share", 100 * waiting / wall, "%", String.format(java.util.Locale.ROOT, "%.3f s", waiting));
-        double beyond = (wall - r.phases().get(Phase.TRANSCODE)) / wall;
-        report.target(id(), "everything but the transcode", 100 * beyond, "%", "<= " + (int) (100 * TARGET_SHARE) + " %", beyond <= TARGET_SHARE);
+        double cover = r.transcodeCover();
+        double beyond = (wall - cover) / wall;
+        double waiting = Math.max(0, wall - cover - (accounted - r.phases().get(Phase.TRANSCODE)));
+        report.add(id(), "waiting and other share (no phase running)", 100 * waiting / wall, "%",
+                String.format(java.util.Locale.ROOT, "%.3f s; a lower bound where other phases overlap a transcode", waiting));
+        report.add(id(), "wall time with a transcode running", 100 * cover / wall, "%", String.format(java.util.Locale.ROOT, "%.3f s", cover));
+        report.target(id(), "everything but the transcode (no transcode running)", 100 * beyond, "%", "<= " + (int) (100 * TARGET_SHARE) + " %",
+                beyond <= TARGET_SHARE);
     }
 }

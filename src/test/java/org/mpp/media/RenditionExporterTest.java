@@ -92,6 +92,78 @@ class RenditionExporterTest {
     }
 
     @Test
+    void renditionsExportedAtTheSameTimeCopyTheAudioWhileItIsEncoded() throws Exception {
+        Path source = source(dir.resolve("src.mp4"), 2, 48000);
+        MediaInfo info = Prober.probe(source, Cancellation.none());
+        Path alone = dir.resolve("alone.mp4");
+        RenditionExporter.export(threeSeconds, source, info, 128, alone, Progress.NONE, Cancellation.none());
+        List<Path> outputs = List.of(dir.resolve("a.mp4"), dir.resolve("b.mp4"), dir.resolve("c.mp4"));
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (SharedAudio audio = new SharedAudio()) {
+            List<Thread> threads = new ArrayList<>();
+            for (Path out : outputs) {
+                threads.add(new Thread(() -> {
+                    try {
+                        RenditionExporter.export(threeSeconds, source, info, 128, out, Progress.NONE, Cancellation.none(),
+                                new org.mpp.PhaseTimes(), audio);
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join(60_000);
+                assertThat(t.isAlive()).as("an export still runs after 60 s").isFalse();
+            }
+            assertThat(audio.has(128)).isTrue();
+        }
+        assertThat(failures).isEmpty();
+        for (Path out : outputs) {
+            assertThat(Files.readAllBytes(out)).as("%s equals a fresh encode's file", out.getFileName()).isEqualTo(Files.readAllBytes(alone));
+        }
+    }
+
+    @Test
+    void whenTheExportEncodingTheSharedAudioFailsTheOnesCopyingItFailWithItsReason() throws Exception {
+        Path source = source(dir.resolve("src.mp4"), 2, 48000);
+        MediaInfo info = Prober.probe(source, Cancellation.none());
+        List<Path> broken = List.of(threeSeconds.get(0), dir.resolve("missing.mp4"));
+        try (SharedAudio audio = new SharedAudio()) {
+            assertThatThrownBy(() -> RenditionExporter.export(broken, source, info, 128, dir.resolve("a.mp4"), Progress.NONE,
+                    Cancellation.none(), new org.mpp.PhaseTimes(), audio)).isInstanceOf(MediaException.class);
+            Throwable copying = catchThrowable(() -> RenditionExporter.export(threeSeconds, source, info, 128, dir.resolve("b.mp4"),
+                    Progress.NONE, Cancellation.none(), new org.mpp.PhaseTimes(), audio));
+            // The recorder failed before the reader looked: the reader encodes its own audio and succeeds.
+            assertThat(copying).isNull();
+        }
+        try (SharedAudio audio = new SharedAudio()) {
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            assertThat(audio.claimRecording(128, 3)).isTrue();
+            Thread reader = new Thread(() -> {
+                try {
+                    RenditionExporter.export(threeSeconds, source, info, 128, dir.resolve("c.mp4"), Progress.NONE,
+                            Cancellation.none(), new org.mpp.PhaseTimes(), audio);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            reader.start();
+            Thread.sleep(300);
+            assertThat(reader.isAlive()).as("the reader waits for the recorder").isTrue();
+            MediaException cause = new MediaException("Reading the source's audio failed");
+            audio.fail(cause);
+            reader.join(10_000);
+            assertThat(reader.isAlive()).isFalse();
+            assertThat(failures).singleElement().satisfies(e -> {
+                assertThat(e).hasMessageContaining("Reading the source's audio failed");
+                assertThat(e.getCause()).isSameAs(cause);
+            });
+            assertThat(dir.resolve("c.mp4")).doesNotExist();
+        }
+    }
+
+    @Test
     void keepsFivePointOneAudio() throws Exception {
         Path source = source(dir.resolve("src.mp4"), 6, 44100);
 
