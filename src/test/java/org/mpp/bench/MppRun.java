@@ -54,16 +54,28 @@ final class MppRun {
             DefaultLadder.install(mpp.node().database(), env.defaults().ladder());
             Path upload = Files.copy(source, Files.createDirectories(work.resolve("source")).resolve(source.getFileName()));
             long cpu0 = SinglePass.cpuNanos();
+            long jvm0 = jvmHousekeepingMillis();
             long t0 = System.nanoTime();
             UUID job = mpp.submit(upload);
             JobView done = mpp.await(job, Duration.ofHours(1), v -> { });
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = (SinglePass.cpuNanos() - cpu0) / 1e9;
+            System.out.printf(java.util.Locale.ROOT, "[bench] mpp job: %.2f s wall, %.1f s CPU; JIT compilation + GC pauses in this JVM"
+                    + " meanwhile %.1f s%n", wall, cpu, (jvmHousekeepingMillis() - jvm0) / 1e3);
             if (!"complete".equals(done.statusName())) {
                 throw new IllegalStateException("MPP job " + job + " ended " + done.statusName() + ": " + done);
             }
             PhaseTimes times = mpp.node().phaseTimes();
             return new Result(new EndToEndBench.Timing(wall, cpu), times.seconds(), times.transcodeCoverSeconds());
         }
+    }
+
+    /** Milliseconds this JVM has spent compiling (all JIT threads) and in GC, so far. */
+    static long jvmHousekeepingMillis() {
+        long ms = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 }
