@@ -1,5 +1,9 @@
 package org.mpp.media;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Receives the fraction done (0.0 to 1.0, never decreasing) of a long media operation. Called on the
  * thread doing the work, at most a few times a second: implementations must be quick and must not throw.
@@ -19,16 +23,16 @@ public interface Progress {
      * {@code parts} listeners for sub-steps of equal weight that run at the same time, on their own threads: the whole
      * gets the mean of their fractions (which never decreases while none of theirs does).
      */
-    static java.util.List<Progress> parallel(Progress whole, int parts) {
+    static List<Progress> parallel(Progress whole, int parts) {
         double[] done = new double[parts];
-        java.util.List<Progress> list = new java.util.ArrayList<>();
+        List<Progress> list = new ArrayList<>();
         for (int i = 0; i < parts; i++) {
             int part = i;
             list.add(fraction -> {
                 double mean;
                 synchronized (done) {
                     done[part] = Math.max(done[part], Math.max(0, Math.min(1, fraction)));
-                    mean = java.util.Arrays.stream(done).sum() / parts;
+                    mean = Arrays.stream(done).sum() / parts;
                 }
                 whole.update(mean);
             });

@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.mpp.ladder.OutputSpec;
 import org.mpp.ladder.Rendition;
@@ -212,7 +215,7 @@ final class Stages {
 
     /** The first failure (in ladder order) that is not the cause-wrapping consequence of another; a cancellation last. */
     private static Throwable firstCause(Throwable[] failures) {
-        java.util.Set<Throwable> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Throwable> all = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable f : failures) {
             if (f != null) {
                 all.add(f);
