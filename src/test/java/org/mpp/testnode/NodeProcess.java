@@ -70,12 +70,21 @@ public final class NodeProcess implements AutoCloseable {
 
     /** As {@link #start(String, Path, Config)}, with {@code jvmFlags} (heap size, native memory tracking) for the JVM. */
     public static NodeProcess start(String name, Path dir, Config config, List<String> jvmFlags) throws IOException {
+        return start(name, dir, config, jvmFlags, List.of());
+    }
+
+    /**
+     * As {@link #start(String, Path, Config, List)}, the JVM started through {@code launcher} (a command that runs the
+     * rest of its command line, such as {@code taskset -c 0}; empty for none).
+     */
+    public static NodeProcess start(String name, Path dir, Config config, List<String> jvmFlags, List<String> launcher)
+            throws IOException {
         Files.createDirectories(dir);
         Path conf = Files.writeString(dir.resolve(name + ".conf"), config.root().render(ConfigRenderOptions.concise().setFormatted(true)));
         Path logback = Files.writeString(dir.resolve(name + "-logback.xml"), LOGBACK);
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags);
         command.addAll(List.of("-Dlogback.configurationFile=" + logback, Main.class.getName(), "node", "--config", conf.toString()));
