@@ -194,6 +194,9 @@ final class Stages {
         if (first instanceof Error e) {
             throw e;
         }
+        if (first != null) {
+            throw new MediaException("Exporting job " + ctx.claim.job() + " failed: " + first, first);
+        }
         return targets;
     }
 
