@@ -107,10 +107,9 @@ public final class SharedAudio implements AutoCloseable {
         return true;
     }
 
+    /** Waits a little for the recorder; throws when it has failed (before or during the wait) or the caller is cancelled. */
     private void await(Cancellation cancel) {
-        if (failure != null) {
-            throw new MediaException("The shared audio encode failed: " + failure.getMessage(), failure);
-        }
+        throwIfFailed();
         cancel.check("Waiting for the shared audio");
         try {
             wait(WAIT_MILLIS);
@@ -118,6 +117,10 @@ public final class SharedAudio implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CancelledException("Interrupted while waiting for the shared audio");
         }
+        throwIfFailed();
+    }
+
+    private void throwIfFailed() {
         if (failure != null) {
             throw new MediaException("The shared audio encode failed: " + failure.getMessage(), failure);
         }

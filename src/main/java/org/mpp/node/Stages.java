@@ -216,7 +216,10 @@ final class Stages {
         }
     }
 
-    /** The first failure (in ladder order) that is not the cause-wrapping consequence of another; a cancellation last. */
+    /**
+     * The first failure (in ladder order) that is not the cause-wrapping consequence of another, a cancellation only when
+     * nothing else failed; null when none failed. Some failure always qualifies: chains of causes end.
+     */
     private static Throwable firstCause(Throwable[] failures) {
         Set<Throwable> all = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable f : failures) {
@@ -234,7 +237,7 @@ final class Stages {
             }
             fallback = fallback == null ? f : fallback;
         }
-        return fallback != null ? fallback : all.stream().findFirst().orElse(null);
+        return fallback;
     }
 
     /**
