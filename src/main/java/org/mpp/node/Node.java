@@ -286,7 +286,10 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Adopts jobs inserted by SQL, recovers expired tasks, purges silent nodes. Any live node does this. */
+    /**
+     * Adopts jobs inserted by SQL, recovers expired tasks, moves on jobs whose last segment's node died before it moved
+     * them, purges silent nodes. Any live node does this.
+     */
     private void housekeeping() {
         jobs.adoptNewJobs();
         // Judge other nodes only after a full lease of unbroken contact with the database. After an outage (or when
@@ -301,6 +304,9 @@ public final class Node implements AutoCloseable {
             if (r.outcome() == TaskStore.Outcome.JOB_FAILED) {
                 runner().quarantine(r.job());
             }
+        }
+        if (!tasks.finishStrandedJobs().isEmpty()) {
+            wake(Stage.EXPORT);
         }
         nodes.purgeSilent(policies.nodeTimeout());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.mpp.store.schema.Tables.JOB;
+import static org.mpp.store.schema.Tables.TRANSCODEJOB;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -101,6 +102,43 @@ interface StageFlowContract extends StoreContract {
             assertThat(f().count(Stage.EXPORT, job)).isEqualTo(1);
             assertThat(f().jobStatus(job)).isEqualTo(Status.TRANSCODED);
         }
+    }
+
+    @Test
+    default void aCompletionRetriedAfterItWasWrittenCountsOnce() {
+        UUID job = f().aJob().withSegments(2).create();
+        List<Claim> segments = f().claimAll(Stage.TRANSCODE, job);
+        assertThat(tasks().completeTranscode(segments.get(0))).isFalse();
+        assertThat(tasks().completeTranscode(segments.get(0))).isFalse();
+        assertThat(tasks().completeTranscode(segments.get(1))).isTrue();
+
+        assertThat(tasks().completeTranscode(segments.get(1))).isFalse();
+        assertThat(f().jobStatus(job)).isEqualTo(Status.TRANSCODED);
+        assertThat(f().count(Stage.EXPORT, job)).isEqualTo(1);
+        Claim elsewhere = new Claim(Stage.TRANSCODE, segments.get(1).taskId(), job, nodeB(), segments.get(1).attempt(), 1, null);
+        assertThatThrownBy(() -> tasks().completeTranscode(elsewhere)).isInstanceOf(LostClaimException.class);
+    }
+
+    @Test
+    default void aJobWhoseLastCompletionDiedBeforeMovingItIsMovedOnByHousekeeping() {
+        UUID job = f().aJob().withSegments(3).create();
+        UUID busy = f().aJob().withSegments(2).create();
+        f().claimAll(Stage.TRANSCODE, busy).subList(0, 1).forEach(tasks()::completeTranscode);
+        List<Claim> segments = f().claimAll(Stage.TRANSCODE, job);
+        tasks().completeTranscode(segments.get(0));
+        tasks().completeTranscode(segments.get(1));
+        // The last completion's own row is written, and its node dies before it counts the job's segments.
+        f().dsl.update(TRANSCODEJOB).set(TRANSCODEJOB.STATUS, Status.COMPLETED).where(TRANSCODEJOB.TRANSCODEJOBID.eq(segments.get(2).taskId()))
+                .execute();
+        assertThat(f().jobStatus(job)).isEqualTo(Status.TRANSCODING);
+
+        assertThat(tasks().finishStrandedJobs()).containsExactly(job);
+
+        assertThat(f().jobStatus(job)).isEqualTo(Status.TRANSCODED);
+        assertThat(f().count(Stage.EXPORT, job)).isEqualTo(1);
+        assertThat(f().jobStatus(busy)).isEqualTo(Status.TRANSCODING);
+        assertThat(f().count(Stage.EXPORT, busy)).isZero();
+        assertThat(tasks().finishStrandedJobs()).isEmpty();
     }
 
     @Test
