@@ -24,10 +24,15 @@ public final class PhaseTimes {
         TRANSCODE,
         /** Reading the encoded segments of a rendition in order (export). */
         CONCAT,
-        /** Decoding the source's audio and encoding it to AAC (export). */
+        /** Decoding the source's audio and encoding it to AAC, or loading what was encoded ahead (export). */
         AUDIO,
         /** Writing the MP4, index at the front included (export). */
         MUX,
+        /**
+         * Encoding the source's audio to AAC ahead of the export, after the ingest, while the segments are transcoded
+         * (beside the work, not in its way: the export then copies it instead of encoding it at the end).
+         */
+        AUDIO_AHEAD,
         /** SQL statements run by the workers: claims, progress, completions, job reads. */
         DATABASE,
         /**

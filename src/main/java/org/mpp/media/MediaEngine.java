@@ -81,6 +81,27 @@ public final class MediaEngine {
     }
 
     /**
+     * Encodes the source's audio track ({@code info.audio()}, not null) to AAC at {@code kbps} into {@code target} ahead
+     * of the export, which then copies it ({@link #usePreparedAudio}): the same packets it would encode itself.
+     * Written atomically, into a folder that must exist.
+     *
+     * @throws BadInputException when the source's audio cannot be read
+     */
+    public void prepareAudio(Path source, MediaInfo info, int kbps, Path target, Cancellation cancel) {
+        times.time(Phase.AUDIO_AHEAD, () -> PreparedAudio.write(source, info, kbps, target, cancel));
+    }
+
+    /**
+     * Loads a track written by {@link #prepareAudio} into {@code audio}, so that the exports sharing it at {@code kbps}
+     * copy it instead of encoding. False, with {@code audio} untouched, when there is no such file.
+     *
+     * @throws MediaException when the file cannot be read as a prepared track ({@code audio} is untouched)
+     */
+    public boolean usePreparedAudio(Path file, MediaInfo info, int kbps, SharedAudio audio) {
+        return times.time(Phase.AUDIO, () -> PreparedAudio.load(file, kbps, RenditionExporter.trackSeconds(info), audio));
+    }
+
+    /**
      * Joins a rendition's encoded segments (in order) without re-encoding, adds the source's first audio track
      * encoded once to AAC, and writes a faststart MP4 to {@code output}.
      */

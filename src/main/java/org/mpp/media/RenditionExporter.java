@@ -59,10 +59,7 @@ final class RenditionExporter {
             throw new IllegalArgumentException("No segments to export into " + output);
         }
         MediaInfo.AudioInfo audioInfo = info.audio();
-        double total = info.video().duration().toDouble();
-        if (audioInfo != null) {
-            total = Math.max(total, audioInfo.startSeconds() + audioInfo.durationSeconds() - info.video().start().toDouble());
-        }
+        double total = trackSeconds(info);
         // The first export of a shared track at this bit rate encodes it for the others; they copy its packets.
         boolean recording = audioInfo != null && shared != null && shared.claimRecording(audioBitrateKbps, total);
         boolean replay = !recording && audioInfo != null && shared != null && shared.shares(audioBitrateKbps);
@@ -78,6 +75,16 @@ final class RenditionExporter {
             }
             throw e;
         }
+    }
+
+    /** How long an export of this source lasts: its video, or its audio from the first video frame where that is longer. */
+    static double trackSeconds(MediaInfo info) {
+        double total = info.video().duration().toDouble();
+        MediaInfo.AudioInfo audio = info.audio();
+        if (audio != null) {
+            total = Math.max(total, audio.startSeconds() + audio.durationSeconds() - info.video().start().toDouble());
+        }
+        return total;
     }
 
     private static void write(List<Path> segments, Path source, MediaInfo info, int audioBitrateKbps, Path output,

@@ -59,6 +59,14 @@ public final class SharedAudio implements AutoCloseable {
         notifyAll();
     }
 
+    /** As {@link #startRecording(AVCodecContext)}, for packets that come from a file ({@link PreparedAudio}). */
+    synchronized void startRecording(AVCodecParameters source, Rational packetTimeBase) {
+        parameters = avcodec.avcodec_parameters_alloc();
+        Ffmpeg.check(avcodec.avcodec_parameters_copy(parameters, source), "Keeping the audio's parameters");
+        timeBase = packetTimeBase;
+        notifyAll();
+    }
+
     /** Keeps a copy of an encoded packet (timestamps in {@link #timeBase()}). */
     synchronized void record(AVPacket pkt) {
         packets.add(avcodec.av_packet_clone(pkt));

@@ -60,6 +60,7 @@ public final class Node implements AutoCloseable {
     private final NodeStore nodes;
     private final ControlStore control;
     private final Stages stages;
+    private final AudioAhead audioAhead;
     private final WorkFolderSpace space;
     private final Map<Stage, ExecutorService> pools = new ConcurrentHashMap<>();
     private final Set<TaskContext> running = ConcurrentHashMap.newKeySet();
@@ -115,7 +116,9 @@ public final class Node implements AutoCloseable {
         this.nodes = new NodeStore(db);
         this.control = new ControlStore(db);
         db.timeStatements(times, Node::statementPhase);
-        this.stages = new Stages(new MediaEngine(mediaSettings(settings), times), folders, jobs, tasks, control);
+        MediaEngine media = new MediaEngine(mediaSettings(settings), times);
+        this.audioAhead = new AudioAhead(media, named("mpp-audio-ahead"));
+        this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead);
         this.space = new WorkFolderSpace(folders.work(), settings.work().minFreeBytes());
     }
 
@@ -346,6 +349,7 @@ public final class Node implements AutoCloseable {
                     pool.shutdownNow();
                 }
             }
+            audioAhead.close();
             if (progressWriter != null) {
                 // No interrupt, as for the heartbeat below.
                 progressWriter.shutdown();

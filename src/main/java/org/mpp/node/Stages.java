@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.mpp.ladder.OutputSpec;
@@ -45,13 +48,15 @@ final class Stages {
     private final JobStore jobs;
     private final TaskStore tasks;
     private final ControlStore control;
+    private final AudioAhead audioAhead;
 
-    Stages(MediaEngine media, WorkFolders folders, JobStore jobs, TaskStore tasks, ControlStore control) {
+    Stages(MediaEngine media, WorkFolders folders, JobStore jobs, TaskStore tasks, ControlStore control, AudioAhead audioAhead) {
         this.media = media;
         this.folders = folders;
         this.jobs = jobs;
         this.tasks = tasks;
         this.control = control;
+        this.audioAhead = audioAhead;
     }
 
     /** Probe, optionally verify, cut into segments, plan the renditions, queue one transcode task per segment. */
@@ -86,6 +91,13 @@ final class Stages {
         }, TaskRunner.COMPLETION_ATTEMPTS);
         log.info("Ingested job {} ({}): {} segment(s), renditions {}", c.job(), job.sourceName(), segments.size(),
                 renditions.stream().map(Rendition::fileName).toList());
+        audioAhead.prepare(c.job(), source, info, audioBitrates(renditions), kbps -> folders.preparedAudio(c.job(), c.attempt(), kbps));
+    }
+
+    private static Set<Integer> audioBitrates(List<Rendition> renditions) {
+        Set<Integer> kbps = new LinkedHashSet<>();
+        renditions.forEach(r -> kbps.add(r.spec().audioBitrate()));
+        return kbps;
     }
 
     /** Encode one segment into every planned rendition; files carry the claim's attempt as fencing token. */
@@ -163,9 +175,19 @@ final class Stages {
         List<Path> targets = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         Throwable[] failures = new Throwable[renditions.size()];
-        try (SharedAudio audio = new SharedAudio()) {
+        Map<Integer, SharedAudio> tracks = new HashMap<>();
+        try {
+            int ingestAttempt = SegmentTask.fromJson(rows.get(0).info()).ingestAttempt();
+            for (int kbps : audioBitrates(renditions)) {
+                SharedAudio track = new SharedAudio();
+                tracks.put(kbps, track);
+                if (info.audio() != null) {
+                    usePreparedAudio(ctx.claim.job(), folders.preparedAudio(ctx.claim.job(), ingestAttempt, kbps), info, kbps, track);
+                }
+            }
             for (int i = 0; i < renditions.size(); i++) {
                 Rendition r = renditions.get(i);
+                SharedAudio audio = tracks.get(r.spec().audioBitrate());
                 List<Path> files = new ArrayList<>();
                 for (TaskStore.SegmentRow row : rows) {
                     files.add(folders.encodedSegment(ctx.claim.job(), r.label(), row.part(), row.attempt()));
@@ -186,6 +208,8 @@ final class Stages {
                 t.start();
             }
             joinAll(threads);
+        } finally {
+            tracks.values().forEach(SharedAudio::close);
         }
         Throwable first = firstCause(failures);
         if (first instanceof RuntimeException e) {
@@ -198,6 +222,22 @@ final class Stages {
             throw new MediaException("Exporting job " + ctx.claim.job() + " failed: " + first, first);
         }
         return targets;
+    }
+
+    /** Lets the exports at {@code kbps} copy the track encoded ahead, where there is one that reads well. */
+    private void usePreparedAudio(UUID job, Path file, MediaInfo info, int kbps, SharedAudio track) {
+        try {
+            if (media.usePreparedAudio(file, info, kbps, track)) {
+                log.debug("Job {}: the audio at {} kb/s was encoded ahead; the export copies it", job, kbps);
+            }
+        } catch (MediaException e) {
+            log.warn("Job {}: the audio encoded ahead at {} kb/s cannot be used ({}); the export encodes it", job, kbps, e.getMessage());
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // The job's folder is purged with the export anyway.
+            }
+        }
     }
 
     private static void joinAll(List<Thread> threads) {

@@ -65,6 +65,11 @@ public final class WorkFolders {
         return work.resolve("ingest").resolve(Uuids.hex(job)).resolve("a" + attempt);
     }
 
+    /** The job's audio at {@code kbps} encoded ahead of its export, beside the segments of ingest attempt {@code attempt}. */
+    public Path preparedAudio(UUID job, int attempt, int kbps) {
+        return ingest(job, attempt).resolve("audio-" + kbps + "k.m4a");
+    }
+
     public Path ingestRoot(UUID job) {
         return work.resolve("ingest").resolve(Uuids.hex(job));
     }

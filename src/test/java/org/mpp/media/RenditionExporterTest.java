@@ -92,6 +92,42 @@ class RenditionExporterTest {
     }
 
     @Test
+    void aTrackPreparedAheadGivesTheVeryFileAFreshEncodeGives() throws Exception {
+        Path stereo = source(dir.resolve("stereo.mp4"), 2, 48000);
+        Path late = shift(source(dir.resolve("plain.mp4"), 2, 48000), dir.resolve("late.mp4"), avutil.AVMEDIA_TYPE_AUDIO, 0.5);
+        Path early = shift(source(dir.resolve("plain2.mp4"), 2, 48000), dir.resolve("early.mp4"), avutil.AVMEDIA_TYPE_VIDEO, 0.5);
+        Path surround = source(dir.resolve("surround.mp4"), 6, 44100);
+        for (Path source : List.of(stereo, late, early, surround)) {
+            MediaInfo info = Prober.probe(source, Cancellation.none());
+            Path alone = dir.resolve("alone-" + source.getFileName());
+            RenditionExporter.export(threeSeconds, source, info, 128, alone, Progress.NONE, Cancellation.none());
+            Path prepared = dir.resolve("audio-" + source.getFileName() + ".m4a");
+            PreparedAudio.write(source, info, 128, prepared, Cancellation.none());
+            Path copied = dir.resolve("copied-" + source.getFileName());
+            try (SharedAudio audio = new SharedAudio()) {
+                assertThat(PreparedAudio.load(prepared, 128, info.durationSeconds(), audio)).isTrue();
+                RenditionExporter.export(threeSeconds, source, info, 128, copied, Progress.NONE, Cancellation.none(), new org.mpp.PhaseTimes(), audio);
+            }
+
+            assertThat(Files.readAllBytes(copied)).as("%s exported with its prepared track", source.getFileName())
+                    .isEqualTo(Files.readAllBytes(alone));
+        }
+    }
+
+    @Test
+    void aPreparedTrackThatIsMissingOrUnreadableIsNotUsed() throws Exception {
+        Path source = source(dir.resolve("src.mp4"), 2, 48000);
+        MediaInfo info = Prober.probe(source, Cancellation.none());
+        Path broken = dir.resolve("audio-128k.m4a");
+        Files.write(broken, new byte[] {0, 1, 2, 3});
+        try (SharedAudio audio = new SharedAudio()) {
+            assertThat(PreparedAudio.load(dir.resolve("none.m4a"), 128, info.durationSeconds(), audio)).isFalse();
+            assertThatThrownBy(() -> PreparedAudio.load(broken, 128, info.durationSeconds(), audio)).isInstanceOf(MediaException.class);
+            assertThat(audio.shares(128)).as("nothing was claimed").isFalse();
+        }
+    }
+
+    @Test
     void renditionsExportedAtTheSameTimeCopyTheAudioWhileItIsEncoded() throws Exception {
         Path source = source(dir.resolve("src.mp4"), 2, 48000);
         MediaInfo info = Prober.probe(source, Cancellation.none());

@@ -14,11 +14,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mpp.client.MppClient;
+import org.mpp.PhaseTimes;
 import org.mpp.config.Settings;
+import org.mpp.media.Cancellation;
+import org.mpp.media.MediaEngine;
+import org.mpp.store.ControlStore;
 import org.mpp.store.JobView;
 import org.mpp.store.Status;
 import org.mpp.store.Uuids;
 import org.mpp.testmedia.BadMedia;
+import org.mpp.testmedia.MediaProbe;
 import org.mpp.testmedia.SyntheticMedia;
 
 /** A node in this JVM on the embedded H2 database runs the whole seed pipeline. */
@@ -56,6 +61,31 @@ class NodeTest {
     JobView awaitFinished(UUID job) {
         await().atMost(Duration.ofSeconds(60)).until(() -> client.job(job).orElseThrow().finished());
         return client.job(job).orElseThrow();
+    }
+
+    @Test
+    void theAudioIsEncodedAheadWhileTheSegmentsAreTranscodedAndTheExportCopiesIt() throws IOException {
+        build("");
+        ControlStore control = new ControlStore(node.database());
+        control.setPolicy("exportEnabled", "false");
+        Path a = SyntheticMedia.builder().seconds(3).audio(2, 48000).write(dir.resolve("a.mp4"));
+        Path mono = SyntheticMedia.builder().seconds(3).audio(1, 48000).write(dir.resolve("mono.mp4"));
+        UUID job = client.submit(a, 0);
+        node.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> node.phaseTimes().counts().get(PhaseTimes.Phase.AUDIO_AHEAD) == 1
+                && client.job(job).orElseThrow().status() == Status.TRANSCODED);
+        Path prepared = dir.resolve("work/ingest").resolve(Uuids.hex(job)).resolve("a1/audio-128k.m4a");
+        assertThat(prepared).isRegularFile();
+        // A track of another source in its place tells whether the export copies the prepared track or encodes its own.
+        MediaEngine media = new MediaEngine(settings("").media());
+        media.prepareAudio(mono, media.probe(mono, Cancellation.none()), 128, prepared, Cancellation.none());
+
+        control.setPolicy("exportEnabled", "true");
+        JobView done = awaitFinished(job);
+
+        assertThat(done.status()).isEqualTo(Status.COMPLETE);
+        MediaProbe.Info out = MediaProbe.probe(Path.of(done.deliveredFiles().strip()));
+        assertThat(out.audio().orElseThrow().channels()).as("the prepared (substituted) track was copied").isEqualTo(1);
     }
 
     @Test
