@@ -163,9 +163,9 @@ final class SegmentTranscoder {
                 throw new BadInputException(what + ": decoded " + owned + " of " + segment.frames() + " frames");
             }
             emitUntil(outputs, null, held, generation);
-            VideoEncoder.flushAll(outputs.stream().map(o -> o.encoder).toList());
             List<Encoded> result = new ArrayList<>();
             for (Output o : outputs) {
+                o.encoder.encode(null, 0);
                 if (o.encoder.packets() != o.endSlot - o.firstSlot) {
                     throw new MediaException(what + ": " + o.rendition.label() + " got " + o.encoder.packets()
                             + " packets for " + (o.endSlot - o.firstSlot) + " frames");

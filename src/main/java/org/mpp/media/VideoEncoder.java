@@ -7,8 +7,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -92,38 +90,17 @@ final class VideoEncoder implements AutoCloseable {
             frame.pict_type(avutil.AV_PICTURE_TYPE_NONE);
         }
         Ffmpeg.check(avcodec_send_frame(ctx, frame), "Encoding");
-        while (writeNext()) {
-            // every packet ready now
+        while (true) {
+            int ret = avcodec_receive_packet(ctx, pkt);
+            if (Ffmpeg.isAgain(ret) || Ffmpeg.isEof(ret)) {
+                return;
+            }
+            Ffmpeg.check(ret, "Encoding");
+            pkt.stream_index(stream);
+            avcodec.av_packet_rescale_ts(pkt, ctx.time_base(), Ffmpeg.av(muxer.timeBase(stream)));
+            muxer.write(pkt);
+            packets++;
         }
-    }
-
-    /**
-     * Flushes every encoder of {@code encoders} at once, one packet from each in turn: each wait for one encoder's
-     * oldest frame leaves the others' threads time to finish theirs, where flushing one encoder after another left the
-     * others' threads idle and a core with nothing to do at the end of every segment.
-     */
-    static void flushAll(List<VideoEncoder> encoders) {
-        for (VideoEncoder e : encoders) {
-            Ffmpeg.check(avcodec_send_frame(e.ctx, null), "Flushing the encoder");
-        }
-        List<VideoEncoder> draining = new ArrayList<>(encoders);
-        while (!draining.isEmpty()) {
-            draining.removeIf(e -> !e.writeNext());
-        }
-    }
-
-    /** Writes the next packet the encoder has; false when it has none now (or no more at all). */
-    private boolean writeNext() {
-        int ret = avcodec_receive_packet(ctx, pkt);
-        if (Ffmpeg.isAgain(ret) || Ffmpeg.isEof(ret)) {
-            return false;
-        }
-        Ffmpeg.check(ret, "Encoding");
-        pkt.stream_index(stream);
-        avcodec.av_packet_rescale_ts(pkt, ctx.time_base(), Ffmpeg.av(muxer.timeBase(stream)));
-        muxer.write(pkt);
-        packets++;
-        return true;
     }
 
     long packets() {
