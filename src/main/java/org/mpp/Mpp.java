@@ -85,7 +85,7 @@ public final class Mpp implements AutoCloseable {
 
     /** Waits for a job to complete or fail, reporting each change of status or progress to {@code onChange}. */
     public JobView await(UUID job, Duration timeout, Consumer<JobView> onChange) throws TimeoutException, InterruptedException {
-        return client.await(job, timeout, onChange);
+        return client.await(job, timeout, onChange, node::awaitTaskEnd);
     }
 
     /** The node inside this engine. */

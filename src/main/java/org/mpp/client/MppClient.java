@@ -96,6 +96,17 @@ public final class MppClient implements AutoCloseable {
      * @throws TimeoutException when it is still running after {@code timeout}
      */
     public JobView await(UUID job, Duration timeout, Consumer<JobView> onChange) throws TimeoutException, InterruptedException {
+        return await(job, timeout, onChange, d -> Thread.sleep(d.toMillis()));
+    }
+
+    /** How {@link #await} waits between two looks at the job: at most the time given, less when something may have changed. */
+    @FunctionalInterface
+    public interface Pause {
+        void pause(Duration atMost) throws InterruptedException;
+    }
+
+    /** As {@link #await(UUID, Duration, Consumer)}, pausing with {@code between} (an engine's node wakes it when a task ends). */
+    public JobView await(UUID job, Duration timeout, Consumer<JobView> onChange, Pause between) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JobView last = null;
         while (true) {
@@ -110,7 +121,7 @@ public final class MppClient implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("Job " + job + " is still " + v.statusName() + " after " + timeout);
             }
-            Thread.sleep(POLL.toMillis());
+            between.pause(POLL);
         }
     }
 

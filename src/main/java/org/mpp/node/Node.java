@@ -78,6 +78,7 @@ public final class Node implements AutoCloseable {
     private ExecutorService heartbeat;
     private java.util.concurrent.ScheduledExecutorService progressWriter;
     private final PhaseTimes times = new PhaseTimes();
+    private final Object taskEnds = new Object();
     private final Map<Stage, Object> wakeups = Map.of(Stage.INGEST, new Object(), Stage.TRANSCODE, new Object(), Stage.EXPORT, new Object());
 
     /** Builds a node from settings; {@link Builder#dataSource} lets an application pass its own pool. */
@@ -214,6 +215,9 @@ public final class Node implements AutoCloseable {
                     runner().run(ctx, p);
                 } finally {
                     running.remove(ctx);
+                    synchronized (taskEnds) {
+                        taskEnds.notifyAll();
+                    }
                 }
                 // What this task finished may be the next stage's work (an ingest queues segments, the last segment
                 // queues the export): this node's idle workers of that stage look now instead of at their next poll.
@@ -403,6 +407,16 @@ public final class Node implements AutoCloseable {
         Object signal = wakeups.get(stage);
         synchronized (signal) {
             signal.notifyAll();
+        }
+    }
+
+    /**
+     * Waits up to {@code atMost}, or until one of this node's tasks ends (completed, failed or given back): what an
+     * application in this process watching a job waits on between two looks ({@link org.mpp.Mpp#await}).
+     */
+    public void awaitTaskEnd(Duration atMost) throws InterruptedException {
+        synchronized (taskEnds) {
+            taskEnds.wait(Math.max(1, atMost.toMillis()));
         }
     }
 

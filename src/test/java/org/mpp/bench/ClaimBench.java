@@ -45,7 +45,7 @@ final class ClaimBench implements Section {
     static final int WORKERS = 8;
     /**
      * Connections per node: one per worker plus two, for the heartbeat and the node's housekeeping (the reference.conf
-     * default of 8 is sized for the default roles, one worker each; a node of 8 workers on 8 connections makes its
+     * default of 8 is sized for the default roles, four workers; a node of 8 workers on 8 connections makes its
      * heartbeat queue behind the claims).
      */
     static final int POOL_SIZE = WORKERS + 2;

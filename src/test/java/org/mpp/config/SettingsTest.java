@@ -27,7 +27,7 @@ class SettingsTest {
         assertThat(s.db().url()).isEmpty();
         assertThat(s.work().sourceDir()).isEqualTo(Path.of("work", "source"));
         assertThat(s.work().deliveryDir()).isEmpty();
-        assertThat(s.node().roles()).isEqualTo(new Settings.Roles(1, 1, 1));
+        assertThat(s.node().roles()).isEqualTo(new Settings.Roles(1, 2, 1));
         assertThat(s.node().lease()).isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(s.media().segmentSeconds()).isEqualTo(10.0);
         assertThat(s.ladder()).extracting(o -> o.maxY()).containsExactly(1080, 720, 480);
