@@ -268,7 +268,7 @@ public final class NodeProcess implements AutoCloseable {
     /**
      * The classpath of the running tests. Surefire may start the test JVM from a manifest-only jar; it then usually
      * puts the real classpath in {@code java.class.path} again, but where it left the booter jar there, its
-     * manifest's Class-Path lists the entries.
+     * manifest's Class-Path lists the entries. Absolute paths.
      */
     public static List<String> testClasspath() {
         String cp = System.getProperty("surefire.test.class.path");
@@ -279,6 +279,9 @@ public final class NodeProcess implements AutoCloseable {
         if (entries.size() == 1 && entries.get(0).endsWith(".jar")) {
             entries = manifestClasspath(Path.of(entries.get(0))).orElse(entries);
         }
+        // A node runs in a folder of its own: entries relative to this JVM's folder (bench/run passes target/...) would
+        // not be found there.
+        entries = entries.stream().map(e -> Path.of(e).toAbsolutePath().toString()).toList();
         String mainClasses = codeSource(Main.class);
         if (entries.stream().map(NodeProcess::normalise).noneMatch(mainClasses::equals)) {
             throw new IllegalStateException("The test classpath " + entries + " lacks MPP's own classes (" + mainClasses
