@@ -37,6 +37,15 @@ public final class MediaEngine {
         Ffmpeg.requireLibx264();
     }
 
+    /**
+     * Gives the memory FFmpeg and x264 freed back to the operating system (glibc's malloc_trim): glibc otherwise keeps
+     * freed buffers in its arenas and returns them in steps, so a node's RSS crept up by 10 MiB steps over 50 small
+     * jobs with no leak. Takes milliseconds; a node calls it after each task.
+     */
+    public void releaseFreedMemory() {
+        org.bytedeco.javacpp.Pointer.trimMemory();
+    }
+
     /** Reads streams, timing, rotation and keyframes without decoding. */
     public MediaInfo probe(Path source, Cancellation cancel) {
         return times.time(Phase.PROBE, () -> Prober.probe(source, cancel));

@@ -59,6 +59,7 @@ public final class Node implements AutoCloseable {
     private final TaskStore tasks;
     private final NodeStore nodes;
     private final ControlStore control;
+    private final MediaEngine media;
     private final Stages stages;
     private final AudioAhead audioAhead;
     private final WorkFolderSpace space;
@@ -117,7 +118,7 @@ public final class Node implements AutoCloseable {
         this.nodes = new NodeStore(db);
         this.control = new ControlStore(db);
         db.timeStatements(times, Node::statementPhase);
-        MediaEngine media = new MediaEngine(mediaSettings(settings), times);
+        this.media = new MediaEngine(mediaSettings(settings), times);
         this.audioAhead = new AudioAhead(media, named("mpp-audio-ahead"));
         this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead);
         this.space = new WorkFolderSpace(folders.work(), settings.work().minFreeBytes());
@@ -215,6 +216,7 @@ public final class Node implements AutoCloseable {
                     runner().run(ctx, p);
                 } finally {
                     running.remove(ctx);
+                    media.releaseFreedMemory();
                     synchronized (taskEnds) {
                         taskEnds.notifyAll();
                     }
