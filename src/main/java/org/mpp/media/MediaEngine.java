@@ -84,8 +84,15 @@ public final class MediaEngine {
      */
     public List<EncodedSegment> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
             Function<Rendition, Path> outputFor, boolean strict, Progress progress, Cancellation cancel) {
+        return transcode(segmentFile, segment, info, renditions, outputFor, strict, settings.decoderThreads(), settings.encoderThreads(),
+                progress, cancel);
+    }
+
+    /** As above, with {@code decoderThreads} for the decoder and {@code encoderThreads} for each encoder (both at least 1). */
+    public List<EncodedSegment> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
+            Function<Rendition, Path> outputFor, boolean strict, int decoderThreads, int encoderThreads, Progress progress, Cancellation cancel) {
         return times.time(Phase.TRANSCODE, () -> SegmentTranscoder.transcode(segmentFile, segment, info, renditions, outputFor,
-                settings.gopSeconds(), settings.decoderThreads(), settings.encoderThreads(), strict, progress, cancel)).stream()
+                settings.gopSeconds(), decoderThreads, encoderThreads, strict, progress, cancel)).stream()
                 .map(e -> new EncodedSegment(e.rendition(), e.file(), e.frames())).toList();
     }
 

@@ -120,7 +120,8 @@ public final class Node implements AutoCloseable {
         db.timeStatements(times, Node::statementPhase);
         this.media = new MediaEngine(mediaSettings(settings), times);
         this.audioAhead = new AudioAhead(media, named("mpp-audio-ahead"));
-        this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead);
+        this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead,
+                new TranscodeThreads(settings.media(), Runtime.getRuntime().availableProcessors()));
         this.space = new WorkFolderSpace(folders.work(), settings.work().minFreeBytes());
     }
 
@@ -133,7 +134,10 @@ public final class Node implements AutoCloseable {
         return name.startsWith("mpp-ingest") || name.startsWith("mpp-transcode") || name.startsWith("mpp-export") ? PhaseTimes.Phase.DATABASE : null;
     }
 
-    /** Encoder threads follow the cores shared among the transcode workers unless configured. */
+    /**
+     * The engine's threads for what the node does besides transcoding segments (the ingest's checks and cuts): the cores
+     * shared among the transcode workers unless configured. A segment's own come from {@link TranscodeThreads}.
+     */
     static Settings.Media mediaSettings(Settings s) {
         Settings.Media m = s.media();
         int cores = Runtime.getRuntime().availableProcessors();

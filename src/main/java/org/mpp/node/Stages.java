@@ -49,14 +49,17 @@ final class Stages {
     private final TaskStore tasks;
     private final ControlStore control;
     private final AudioAhead audioAhead;
+    private final TranscodeThreads transcodeThreads;
 
-    Stages(MediaEngine media, WorkFolders folders, JobStore jobs, TaskStore tasks, ControlStore control, AudioAhead audioAhead) {
+    Stages(MediaEngine media, WorkFolders folders, JobStore jobs, TaskStore tasks, ControlStore control, AudioAhead audioAhead,
+            TranscodeThreads transcodeThreads) {
         this.media = media;
         this.folders = folders;
         this.jobs = jobs;
         this.tasks = tasks;
         this.control = control;
         this.audioAhead = audioAhead;
+        this.transcodeThreads = transcodeThreads;
     }
 
     /** Probe, optionally verify, cut into segments, plan the renditions, queue one transcode task per segment. */
@@ -110,8 +113,11 @@ final class Stages {
         if (!Files.isRegularFile(segmentFile)) {
             throw new MediaException("Segment file " + segmentFile + " is missing from the shared work folder");
         }
-        media.transcode(segmentFile, task.segment(), info, task.renditions(),
-                r -> folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()), task.verify(), ctx.progress(), ctx.cancel);
+        try (TranscodeThreads.Share share = transcodeThreads.start()) {
+            media.transcode(segmentFile, task.segment(), info, task.renditions(),
+                    r -> folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()), task.verify(), share.decoder(),
+                    share.encoder(), ctx.progress(), ctx.cancel);
+        }
         if (TaskRunner.retrying("record segment " + c.segmentPart() + " of job " + c.job() + " as done", () -> tasks.completeTranscode(c),
                 TaskRunner.COMPLETION_ATTEMPTS)) {
             log.info("Job {}: last segment done, export queued", c.job());
