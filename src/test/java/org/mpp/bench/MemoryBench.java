@@ -82,7 +82,7 @@ final class MemoryBench implements Section {
             report.add(id(), "ladder: highest RSS sampled every 100 ms", mib(sampler.maxKiB()), "MiB", sampler.samples() + " samples");
             report.add(id(), "ladder: RSS after the job", after, "MiB");
             report.add(id(), "ladder: job wall time", seconds, "s");
-            report.note(id(), String.format(Locale.ROOT, "ladder run: %s on %d cores (encoder threads per transcode worker = cores / 2), "
+            report.note(id(), String.format(Locale.ROOT, "ladder run: %s on %d cores (each segment's encoders share the cores with the other segment running), "
                     + "MALLOC_ARENA_MAX=2, Java heap after the job: %s; node: %s", source.getFileName(),
                     Runtime.getRuntime().availableProcessors(), heap, node.commandLine()));
         }
