@@ -67,10 +67,11 @@ final class PreparedAudio {
         List<AVPacket> packets = new ArrayList<>();
         AVPacket pkt = avcodec.av_packet_alloc();
         try (Demuxer in = Demuxer.open(file)) {
-            AVCodecParameters par = in.stream(0).codecpar();
-            if (in.streamCount() != 1 || par.codec_type() != avutil.AVMEDIA_TYPE_AUDIO || par.codec_id() != avcodec.AV_CODEC_ID_AAC) {
+            if (in.streamCount() != 1 || in.stream(0).codecpar().codec_type() != avutil.AVMEDIA_TYPE_AUDIO
+                    || in.stream(0).codecpar().codec_id() != avcodec.AV_CODEC_ID_AAC) {
                 throw new MediaException(file + " is not a prepared AAC track");
             }
+            AVCodecParameters par = in.stream(0).codecpar();
             while (in.read(pkt)) {
                 // The MP4 demuxer marks the priming packet (negative time) to be discarded and adds skip-samples side data
                 // for it, from the file's edit list; the encoder produced neither, and the muxer derives the same edit list
