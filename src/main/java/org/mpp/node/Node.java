@@ -118,10 +118,10 @@ public final class Node implements AutoCloseable {
         this.nodes = new NodeStore(db);
         this.control = new ControlStore(db);
         db.timeStatements(times, Node::statementPhase);
-        this.media = new MediaEngine(mediaSettings(settings), times);
+        TranscodeThreads transcodeThreads = new TranscodeThreads(settings.media(), Runtime.getRuntime().availableProcessors());
+        this.media = new MediaEngine(mediaSettings(settings, transcodeThreads), times);
         this.audioAhead = new AudioAhead(media, named("mpp-audio-ahead"));
-        this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead,
-                new TranscodeThreads(settings.media(), Runtime.getRuntime().availableProcessors()));
+        this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead, transcodeThreads);
         this.space = new WorkFolderSpace(folders.work(), settings.work().minFreeBytes());
     }
 
@@ -138,13 +138,10 @@ public final class Node implements AutoCloseable {
      * The engine's threads for what the node does besides transcoding segments (the ingest's checks and cuts): the cores
      * shared among the transcode workers unless configured. A segment's own come from {@link TranscodeThreads}.
      */
-    static Settings.Media mediaSettings(Settings s) {
+    static Settings.Media mediaSettings(Settings s, TranscodeThreads threads) {
         Settings.Media m = s.media();
-        int cores = Runtime.getRuntime().availableProcessors();
         int workers = Math.max(1, s.node().roles().transcode());
-        int encoder = m.encoderThreads() > 0 ? m.encoderThreads() : Math.max(1, cores / workers);
-        int decoder = m.decoderThreads() > 0 ? m.decoderThreads() : Math.max(1, Math.min(4, cores / workers));
-        return new Settings.Media(m.segmentSeconds(), m.gopSeconds(), decoder, encoder);
+        return new Settings.Media(m.segmentSeconds(), m.gopSeconds(), threads.decoderFor(workers), threads.encoderFor(workers));
     }
 
     public UUID id() {

@@ -133,7 +133,8 @@ final class Stages {
         JobView job = job(c);
         MediaInfo info = MediaInfo.fromJson(job.mediaInfo());
         List<TaskStore.SegmentRow> rows = tasks.segments(c.job());
-        List<Rendition> renditions = SegmentTask.fromJson(rows.get(0).info()).renditions();
+        SegmentTask first = SegmentTask.fromJson(rows.get(0).info());
+        List<Rendition> renditions = first.renditions();
         List<Integer> missing = new ArrayList<>();
         for (TaskStore.SegmentRow row : rows) {
             boolean ok = row.status() == Status.COMPLETED && renditions.stream().allMatch(r ->
@@ -149,7 +150,7 @@ final class Stages {
         }
         Path source = sourceOf(job);
         Path out = folders.export(c.job());
-        List<Path> exported = exportRenditions(ctx, rows, renditions, source, info, out);
+        List<Path> exported = exportRenditions(ctx, rows, renditions, first.ingestAttempt(), source, info, out);
         List<Path> delivered = new ArrayList<>();
         for (Path target : exported) {
             delivered.add(deliver(target));
@@ -175,15 +176,14 @@ final class Stages {
      * ladder order. When exports fail, the first failure that is not another's consequence (a reader of the shared
      * audio fails with its recorder's failure as cause) is thrown.
      */
-    private List<Path> exportRenditions(TaskContext ctx, List<TaskStore.SegmentRow> rows, List<Rendition> renditions, Path source,
-            MediaInfo info, Path out) {
+    private List<Path> exportRenditions(TaskContext ctx, List<TaskStore.SegmentRow> rows, List<Rendition> renditions, int ingestAttempt,
+            Path source, MediaInfo info, Path out) {
         List<Progress> parts = Progress.parallel(ctx.progress(), renditions.size());
         List<Path> targets = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         Throwable[] failures = new Throwable[renditions.size()];
         Map<Integer, SharedAudio> tracks = new HashMap<>();
         try {
-            int ingestAttempt = SegmentTask.fromJson(rows.get(0).info()).ingestAttempt();
             for (int kbps : audioBitrates(renditions)) {
                 SharedAudio track = new SharedAudio();
                 tracks.put(kbps, track);

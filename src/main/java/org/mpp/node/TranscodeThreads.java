@@ -32,7 +32,21 @@ final class TranscodeThreads {
 
     /** Counts a transcode starting now and gives its threads. */
     Share start() {
-        int share = Math.max(1, cores / running.incrementAndGet());
-        return new Share(decoder > 0 ? decoder : Math.min(4, share), encoder > 0 ? encoder : share, running::decrementAndGet);
+        int concurrent = running.incrementAndGet();
+        return new Share(decoderFor(concurrent), encoderFor(concurrent), running::decrementAndGet);
+    }
+
+    /** A decoder's threads when {@code concurrent} transcodes share the cores (decoders gain little beyond 4). */
+    int decoderFor(int concurrent) {
+        return decoder > 0 ? decoder : Math.min(4, share(concurrent));
+    }
+
+    /** Each encoder's threads when {@code concurrent} transcodes share the cores. */
+    int encoderFor(int concurrent) {
+        return encoder > 0 ? encoder : share(concurrent);
+    }
+
+    private int share(int concurrent) {
+        return Math.max(1, cores / Math.max(1, concurrent));
     }
 }

@@ -44,6 +44,9 @@ public final class TaskStore {
     private final DSLContext dsl;
     /** Whether the claim index's DESC order is real here, so that one query locks exactly the rows a claim takes. */
     private final boolean descendingIndexes;
+    /** How much of a job's transcode is done: the mean over its segments, a completed one counting whole. */
+    private static final Field<Double> SEGMENTS_DONE = DSL.avg(DSL.when(TRANSCODEJOB.STATUS.eq(Status.COMPLETED), 1.0)
+            .otherwise(TRANSCODEJOB.PROGRESS)).coerce(Double.class);
     private final Map<Claimer, Batcher<ClaimRequest, List<Claim>>> claimers = new ConcurrentHashMap<>();
     private final Batcher<Claim, Boolean> segmentCompletions = new Batcher<>(this::completeTranscodes);
 
@@ -295,16 +298,15 @@ public final class TaskStore {
             return moved;
         }
         Field<byte[]> job = TRANSCODEJOB.FK_JOBUUID;
-        var counts = dsl.select(job, DSL.count(DSL.when(TRANSCODEJOB.STATUS.ne(Status.COMPLETED), DSL.inline(1))),
-                DSL.avg(DSL.when(TRANSCODEJOB.STATUS.eq(Status.COMPLETED), 1.0).otherwise(TRANSCODEJOB.PROGRESS)))
+        var counts = dsl.select(job, DSL.count(DSL.when(TRANSCODEJOB.STATUS.ne(Status.COMPLETED), DSL.inline(1))), SEGMENTS_DONE)
                 .from(TRANSCODEJOB).where(job.in(jobs.stream().map(Uuids::bytes).toList())).groupBy(job).fetch();
         List<byte[]> going = new ArrayList<>();
         CaseValueStep<byte[]> byJob = DSL.choose(JOB.JOBUUID);
         CaseWhenStep<byte[], Double> progress = null;
         for (var r : counts) {
             if (r.value2() > 0) {
-                double done = r.get(2, Double.class) == null ? 0 : r.get(2, Double.class);
-                progress = progress == null ? byJob.when(r.value1(), 0.1 + 0.8 * done) : progress.when(r.value1(), 0.1 + 0.8 * done);
+                double p = transcodeProgress(r.value3());
+                progress = progress == null ? byJob.when(r.value1(), p) : progress.when(r.value1(), p);
                 going.add(r.value1());
             } else if (finishTranscoded(r.value1())) {
                 moved.add(Uuids.uuid(r.value1()));
@@ -523,10 +525,14 @@ public final class TaskStore {
 
     /** A transcoding job's progress from its segments; a job past the stage keeps the progress it has. */
     private static void updateTranscodeProgress(DSLContext tx, UUID job) {
-        Double done = tx.select(DSL.avg(DSL.when(TRANSCODEJOB.STATUS.eq(Status.COMPLETED), 1.0).otherwise(TRANSCODEJOB.PROGRESS)))
-                .from(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(job))).fetchOne(0, Double.class);
-        tx.update(JOB).set(JOB.PROGRESS, 0.1 + 0.8 * (done == null ? 0 : done))
-                .where(JOB.JOBUUID.eq(Uuids.bytes(job)), JOB.STATUS.eq(Status.TRANSCODING)).execute();
+        Double done = tx.select(SEGMENTS_DONE).from(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(job))).fetchOne(SEGMENTS_DONE);
+        tx.update(JOB).set(JOB.PROGRESS, transcodeProgress(done)).where(JOB.JOBUUID.eq(Uuids.bytes(job)), JOB.STATUS.eq(Status.TRANSCODING))
+                .execute();
+    }
+
+    /** A transcoding job's progress: ingest was the first tenth, its segments (SEGMENTS_DONE, null for none) the next eight. */
+    private static double transcodeProgress(Double segmentsDone) {
+        return 0.1 + 0.8 * (segmentsDone == null ? 0 : segmentsDone);
     }
 
     /** Recomputes a transcoding job's progress from its segments. */
