@@ -76,6 +76,7 @@ final class NodesCommand implements Callable<Integer> {
     static Json.Obj json(NodeView n) {
         return Json.obj().with("id", n.id()).with("uuid", n.uuid() == null ? null : n.uuid().toString()).with("hostname", n.hostname())
                 .with("roles", n.roles()).with("version", n.version()).with("lastSeen", n.lastAccess()).with("startedAt", n.startedAt())
-                .with("authorised", n.authorised()).with("terminate", n.terminate()).with("active", n.active());
+                .with("authorised", n.authorised()).with("terminate", n.terminate()).with("active", n.active())
+                .with("job", n.job() == null ? null : n.job().toString());
     }
 }

@@ -243,6 +243,11 @@ public final class Node implements AutoCloseable {
         return "ingest=" + roles.ingest() + ",transcode=" + roles.transcode() + ",export=" + roles.export();
     }
 
+    /** A job one of this node's workers runs a task of (the seed's node.fk_jobUUID); null when they are all idle. */
+    private UUID currentJob() {
+        return running.stream().map(ctx -> ctx.claim.job()).findFirst().orElse(null);
+    }
+
     /** Writes the progress of the running tasks. Never throws: a scheduled task that throws is never run again. */
     private void writeProgress() {
         try {
@@ -256,7 +261,7 @@ public final class Node implements AutoCloseable {
         Duration every = settings.node().heartbeat();
         while (!heartbeatDone) {
             try {
-                NodeStore.Control c = nodes.heartbeat(id);
+                NodeStore.Control c = nodes.heartbeat(id, currentJob());
                 long silent = System.nanoTime() - lastBeat;
                 if (!c.exists() && !stopping.get() && silent > policies.nodeTimeout().toNanos()) {
                     // Silent for longer than nodeTimeout (frozen, partitioned, or the database was away): the row was
@@ -265,7 +270,7 @@ public final class Node implements AutoCloseable {
                     log.warn("Node {} was silent for {} s and its row is gone (purged as silent); registering again", id,
                             Duration.ofNanos(silent).toSeconds());
                     nodes.register(id, hostname(), rolesText(), version());
-                    c = nodes.heartbeat(id);
+                    c = nodes.heartbeat(id, currentJob());
                 }
                 lastBeat = System.nanoTime();
                 if (!stopping.get() && (!c.exists() || c.terminate() || policies.terminateAll())) {

@@ -30,7 +30,11 @@ public final class ControlStore {
     public record OutputRow(long id, boolean active, OutputSpec spec) {
     }
 
-    /** Reads the policies; a missing or unreadable row keeps its default (and is logged), so a typo never stops a node. */
+    /**
+     * Reads the policies by name; a missing or unreadable row keeps its default (and is logged), so a typo never stops
+     * a node. A row's {@code value_type} is not consulted: the seed's 'boolean'/'integer' and the 'bool'/'int' of
+     * earlier MPP versions read alike.
+     */
     public Policies policies() {
         Map<String, String> rows = dsl.select(POLICY.POLICY_, POLICY.VALUE).from(POLICY).fetchMap(POLICY.POLICY_, POLICY.VALUE);
         Policies d = Policies.DEFAULTS;
@@ -56,7 +60,10 @@ public final class ControlStore {
         String v = value.equals("true") ? "1" : value.equals("false") ? "0" : value;
         int n = dsl.update(POLICY).set(POLICY.VALUE, v).where(POLICY.POLICY_.eq(name)).execute();
         if (n == 0) {
-            dsl.insertInto(POLICY).set(POLICY.POLICY_, name).set(POLICY.VALUE, v).set(POLICY.VALUE_TYPE, isInt ? "int" : "bool").execute();
+            // The seed's words: its interface shows 'boolean' as a switch and 'integer' as a number field. Reading never
+            // looks at the type (rows written by MPP before V5 said 'bool' and 'int'; V5 rewrote them).
+            dsl.insertInto(POLICY).set(POLICY.POLICY_, name).set(POLICY.VALUE, v).set(POLICY.VALUE_TYPE, isInt ? "integer" : "boolean")
+                    .execute();
         }
     }
 

@@ -32,6 +32,12 @@ public final class Database implements AutoCloseable {
         // jOOQ prints a banner and tips on first use; a node's log is no place for them.
         System.setProperty("org.jooq.no-logo", System.getProperty("org.jooq.no-logo", "true"));
         System.setProperty("org.jooq.no-tips", System.getProperty("org.jooq.no-tips", "true"));
+        // The embedded database's auto-server (AUTO_SERVER=TRUE) listens for the other processes of this machine with
+        // H2's -tcpAllowOthers, on every interface unless h2.bindAddress names one. H2 reads that property once, when
+        // it first loads, so it is set before any connection is opened: loopback only, whatever the machine's network.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
     }
     private final DataSource dataSource;
     private final boolean ownsPool;
@@ -54,25 +60,31 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens a pool for the configured database (the embedded H2 file in {@code workDir} when no URL is set) and
-     * brings its schema up to date.
+     * Opens a pool for the configured database and brings its schema up to date. With no URL that is the embedded H2
+     * file in {@code workDir}, its auto-server on loopback only and its password the one generated in
+     * {@code <work>/db/secret} (unless {@code mpp.db.password} sets one).
      *
      * @throws StoreException when the database cannot be reached or migrated
      */
     public static Database open(Db db, Path workDir) {
         String url = db.url().orElseGet(() -> embeddedUrl(workDir));
+        HikariConfig hc = new HikariConfig();
         if (db.url().isEmpty()) {
             try {
                 Files.createDirectories(workDir.toAbsolutePath().resolve("db"));
             } catch (java.io.IOException e) {
                 throw new StoreException("Cannot create the embedded database folder in " + workDir + ": " + e, e);
             }
+            requireLoopbackAutoServer();
+            EmbeddedSecret.Credentials c = EmbeddedSecret.of(workDir, url, db.user(), db.password());
+            hc.setUsername(c.user());
+            hc.setPassword(c.password());
+        } else {
+            db.user().ifPresent(hc::setUsername);
+            db.password().ifPresent(hc::setPassword);
         }
-        HikariConfig hc = new HikariConfig();
         hc.setPoolName("mpp-db");
         hc.setJdbcUrl(url);
-        db.user().ifPresent(hc::setUsername);
-        db.password().ifPresent(hc::setPassword);
         hc.setMaximumPoolSize(db.poolSize());
         hc.setMinimumIdle(Math.min(2, db.poolSize()));
         hc.setConnectionTimeout(db.connectTimeout().toMillis());
@@ -126,6 +138,25 @@ public final class Database implements AutoCloseable {
                 pool.close();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Refuses to start the embedded database's auto-server on anything but loopback: H2 read h2.bindAddress before this
+     * class could set it (an application loaded H2 first) or someone set it to another address.
+     */
+    private static void requireLoopbackAutoServer() {
+        String bind = org.h2.engine.SysProperties.BIND_ADDRESS;
+        boolean loopback;
+        try {
+            loopback = bind != null && !bind.isBlank() && java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new StoreException("The embedded database's server would listen on " + (bind == null || bind.isBlank() ? "every interface" : bind)
+                    + ", not on loopback only (h2.bindAddress was read as '" + bind + "'): start the JVM with -Dh2.bindAddress=127.0.0.1, "
+                    + "or set mpp.db.url", null);
         }
     }
 

@@ -20,20 +20,40 @@ public final class NodeStore {
     public record Control(boolean exists, boolean terminate, boolean authorised) {
     }
 
-    /** A node as operators see it. */
+    /**
+     * A node as operators see it.
+     *
+     * @param active whether it ran a task at its last heartbeat ({@code node.isActive})
+     * @param job a job it worked on then ({@code node.fk_jobUUID}); null when idle
+     */
     public record NodeView(long id, UUID uuid, String hostname, String roles, String version, LocalDateTime lastAccess,
-            LocalDateTime startedAt, boolean authorised, boolean terminate, boolean active) {
+            LocalDateTime startedAt, boolean authorised, boolean terminate, boolean active, UUID job) {
     }
 
+    /**
+     * Adds the node's row, idle. {@code roles} is its worker counts ({@code "ingest=1,transcode=4,export=1"}); the
+     * seed's {@code type} code is its main role ({@link NodeType#mainRole(String)}), null when it runs no worker.
+     */
     public void register(UUID node, String hostname, String roles, String version) {
+        Integer type = NodeType.mainRole(roles).map(NodeType::code).orElse(null);
         dsl.insertInto(NODE).set(NODE.NODEUUID, Uuids.bytes(node)).set(NODE.HOSTNAME, hostname).set(NODE.ROLES, roles)
-                .set(NODE.TYPE, roles).set(NODE.VERSION, version).set(NODE.LASTACCESS, Sql.now()).set(NODE.STARTEDAT, Sql.now())
-                .execute();
+                .set(NODE.TYPE, type).set(NODE.ISACTIVE, false).set(NODE.VERSION, version).set(NODE.LASTACCESS, Sql.now())
+                .set(NODE.STARTEDAT, Sql.now()).execute();
     }
 
-    /** Proves the node is alive (on the database's clock) and reads its control flags. */
+    /** A heartbeat of an idle node: {@link #heartbeat(UUID, UUID)} with no job. */
     public Control heartbeat(UUID node) {
-        int n = dsl.update(NODE).set(NODE.LASTACCESS, Sql.now()).where(NODE.NODEUUID.eq(Uuids.bytes(node))).execute();
+        return heartbeat(node, null);
+    }
+
+    /**
+     * Proves the node is alive (on the database's clock), records whether it is working ({@code isActive} 1 and
+     * {@code fk_jobUUID} = {@code job}) or idle ({@code job} null: 0 and null), as the seed's interface reads them, and
+     * reads its control flags.
+     */
+    public Control heartbeat(UUID node, UUID job) {
+        int n = dsl.update(NODE).set(NODE.LASTACCESS, Sql.now()).set(NODE.ISACTIVE, job != null)
+                .set(NODE.FK_JOBUUID, job == null ? null : Uuids.bytes(job)).where(NODE.NODEUUID.eq(Uuids.bytes(node))).execute();
         if (n == 0) {
             return new Control(false, true, false);
         }
@@ -53,7 +73,8 @@ public final class NodeStore {
     public List<NodeView> list() {
         return dsl.selectFrom(NODE).orderBy(NODE.NODEID).fetch(r -> new NodeView(r.getNodeid(), Uuids.uuid(r.getNodeuuid()),
                 r.getHostname(), r.getRoles(), r.getVersion(), r.getLastaccess(), r.getStartedat(), Boolean.TRUE.equals(r.getAuthorise()),
-                Boolean.TRUE.equals(r.getTerminate()), Boolean.TRUE.equals(r.getIsactive())));
+                Boolean.TRUE.equals(r.getTerminate()), Boolean.TRUE.equals(r.getIsactive()),
+                r.getFkJobuuid() == null ? null : Uuids.uuid(r.getFkJobuuid())));
     }
 
     /** Sets authorise (claims allowed) of a node by id or UUID; false when there is no such node. */

@@ -64,6 +64,17 @@ final class CliFixture {
         return new WorkFolders(settings().work());
     }
 
+    /** {@code mpp ARGS... --config <test.conf>}, with {@code stdin} as its standard input. */
+    Run runWithInput(String stdin, String... args) {
+        java.io.InputStream in = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            return run(args);
+        } finally {
+            System.setIn(in);
+        }
+    }
+
     /** {@code mpp ARGS... --config <test.conf>}. */
     Run run(String... args) {
         String[] all = new String[args.length + 2];

@@ -20,6 +20,7 @@ import org.mpp.media.Cancellation;
 import org.mpp.media.MediaEngine;
 import org.mpp.store.ControlStore;
 import org.mpp.store.JobView;
+import org.mpp.store.NodeStore;
 import org.mpp.store.Status;
 import org.mpp.store.Uuids;
 import org.mpp.testmedia.BadMedia;
@@ -113,6 +114,24 @@ class NodeTest {
             assertThat(dir.resolve("work/transcode").resolve(Uuids.hex(job))).doesNotExist();
         });
         assertThat(a).as("the original outside the source folder is untouched").exists();
+    }
+
+    @Test
+    void aNodeShowsTheSeedInterfaceItIsBusyWithAJobWhileItWorksAndIdleAfter() throws IOException {
+        build("");
+        NodeStore nodes = new NodeStore(node.database());
+        Path a = SyntheticMedia.builder().seconds(6).write(dir.resolve("a.mp4"));
+        UUID job = client.submit(a, 0);
+        node.start();
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> nodes.list().stream()
+                .anyMatch(n -> n.uuid().equals(node.id()) && n.active() && job.equals(n.job())));
+        awaitFinished(job);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(nodes.list()).singleElement().satisfies(n -> {
+            assertThat(n.active()).isFalse();
+            assertThat(n.job()).isNull();
+        }));
     }
 
     @Test

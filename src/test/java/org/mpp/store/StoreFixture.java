@@ -3,6 +3,7 @@ package org.mpp.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mpp.store.schema.Tables.EXPORTJOB;
 import static org.mpp.store.schema.Tables.INGESTJOB;
+import static org.mpp.store.schema.Tables.INTERFACE;
 import static org.mpp.store.schema.Tables.JOB;
 import static org.mpp.store.schema.Tables.NODE;
 import static org.mpp.store.schema.Tables.OUTPUT;
@@ -52,11 +53,11 @@ final class StoreFixture {
         this.seedOutputs = dsl.selectFrom(OUTPUT).fetch();
     }
 
-    /** Empties the job, task and node tables and restores the seed's policies and outputs. */
+    /** Empties the job, task, node and login tables and restores the seed's policies and outputs. */
     void reset() {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
-            for (var table : List.of(EXPORTJOB, TRANSCODEJOB, INGESTJOB, JOB, NODE, POLICY, OUTPUT)) {
+            for (var table : List.of(EXPORTJOB, TRANSCODEJOB, INGESTJOB, JOB, NODE, POLICY, OUTPUT, INTERFACE)) {
                 tx.deleteFrom(table).execute();
             }
             for (var rows : List.of(seedPolicies, seedOutputs)) {
