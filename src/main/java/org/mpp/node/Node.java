@@ -77,6 +77,7 @@ public final class Node implements AutoCloseable {
     /** Monotonic time of this node's last successful heartbeat. */
     private volatile long lastBeat = System.nanoTime();
     private ExecutorService heartbeat;
+    private java.util.concurrent.ScheduledExecutorService housekeeper;
     private java.util.concurrent.ScheduledExecutorService progressWriter;
     private final PhaseTimes times = new PhaseTimes();
     private final Object taskEnds = new Object();
@@ -103,7 +104,7 @@ public final class Node implements AutoCloseable {
         }
 
         public Node build() {
-            Database db = dataSource != null ? Database.open(dataSource) : Database.open(settings.db(), settings.work().dir());
+            Database db = dataSource != null ? Database.open(dataSource, settings.db().statementTimeout()) : Database.open(settings.db(), settings.work().dir());
             return new Node(settings, db, dataSource == null);
         }
     }
@@ -128,7 +129,7 @@ public final class Node implements AutoCloseable {
     /** Where the SQL of a thread counts: workers' in the work, heartbeat and progress writer's beside it, others' not. */
     private static PhaseTimes.Phase statementPhase(Thread t) {
         String name = t.getName();
-        if (name.startsWith("mpp-heartbeat") || name.startsWith("mpp-progress")) {
+        if (name.startsWith("mpp-heartbeat") || name.startsWith("mpp-progress") || name.startsWith("mpp-housekeeping")) {
             return PhaseTimes.Phase.HEARTBEAT;
         }
         return name.startsWith("mpp-ingest") || name.startsWith("mpp-transcode") || name.startsWith("mpp-export") ? PhaseTimes.Phase.DATABASE : null;
@@ -175,6 +176,11 @@ public final class Node implements AutoCloseable {
         heartbeat.execute(this::heartbeatLoop);
         progressWriter = Executors.newSingleThreadScheduledExecutor(named("mpp-progress"));
         progressWriter.scheduleWithFixedDelay(this::writeProgress, 1, 1, TimeUnit.SECONDS);
+        // Housekeeping has a thread of its own: a slow recovery, a statement waiting on a lock or a quarantine move over
+        // NFS on the heartbeat's thread delayed the lease renewals behind it, and this node's own tasks expired.
+        long every = settings.node().heartbeat().multipliedBy(2).toMillis();
+        housekeeper = Executors.newSingleThreadScheduledExecutor(named("mpp-housekeeping"));
+        housekeeper.scheduleWithFixedDelay(this::housekeepingLoop, every, every, TimeUnit.MILLISECONDS);
         startPool(Stage.INGEST, roles.ingest());
         startPool(Stage.TRANSCODE, roles.transcode());
         startPool(Stage.EXPORT, roles.export());
@@ -275,11 +281,9 @@ public final class Node implements AutoCloseable {
                     return;
                 }
                 authorised = c.authorised();
-                tasks.renewLeases(id, settings.node().lease());
+                tasks.renewLeases(id, running.stream().map(ctx -> ctx.claim).toList(), settings.node().lease());
+                beats.incrementAndGet();
                 policies = control.policies();
-                if (!stopping.get() && beats.getAndIncrement() % 2 == 0) {
-                    housekeeping();
-                }
             } catch (Throwable t) {
                 contactSince = System.nanoTime();
                 log.warn("Heartbeat of node {} failed: {}", id, t.toString());
@@ -296,11 +300,28 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** One round of housekeeping. Never throws: a scheduled task that throws is never run again. */
+    private void housekeepingLoop() {
+        if (stopping.get()) {
+            return;
+        }
+        try {
+            housekeeping();
+        } catch (Throwable t) {
+            log.warn("Housekeeping of node {} failed: {}", id, t.toString());
+        }
+    }
+
+    /** How many heartbeats this node has written (for tests: a heartbeat that keeps beating). */
+    int heartbeats() {
+        return beats.get();
+    }
+
     /**
      * Adopts jobs inserted by SQL, recovers expired tasks, moves on jobs whose last segment's node died before it moved
      * them, purges silent nodes. Any live node does this.
      */
-    private void housekeeping() {
+    private void housekeeping() throws IOException {
         jobs.adoptNewJobs();
         // Judge other nodes only after a full lease of unbroken contact with the database. After an outage (or when
         // this node has just started) every lease and every lastAccess of the nodes still reconnecting looks expired:
@@ -319,6 +340,23 @@ public final class Node implements AutoCloseable {
             wake(Stage.EXPORT);
         }
         nodes.purgeSilent(policies.nodeTimeout());
+        removeFoldersOfDeletedJobs();
+    }
+
+    /**
+     * Removes the work folders of jobs whose row is gone (an operator or the seed's interface deleted it with plain SQL;
+     * the tasks went with it through the V4 cascade, but nothing else would ever remove their segments). A job row is
+     * written before any of its folders, so a folder without a row is never that of a job still starting.
+     */
+    private void removeFoldersOfDeletedJobs() throws IOException {
+        Set<UUID> onDisk = folders.jobFolders();
+        Set<UUID> live = jobs.existing(onDisk);
+        for (UUID gone : onDisk) {
+            if (!live.contains(gone)) {
+                log.info("Removing the work folders of job {}: its row was deleted", gone);
+                folders.removeDeletedJob(gone);
+            }
+        }
     }
 
     /** Blocks until the node has stopped (closed, terminated, or its row deleted). */
@@ -362,6 +400,15 @@ public final class Node implements AutoCloseable {
                 progressWriter.shutdown();
                 try {
                     progressWriter.awaitTermination(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (housekeeper != null) {
+                // No interrupt, as for the heartbeat below; a round in progress ends within a statement timeout.
+                housekeeper.shutdown();
+                try {
+                    housekeeper.awaitTermination(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

@@ -27,7 +27,7 @@ public final class NodeStore {
 
     public void register(UUID node, String hostname, String roles, String version) {
         dsl.insertInto(NODE).set(NODE.NODEUUID, Uuids.bytes(node)).set(NODE.HOSTNAME, hostname).set(NODE.ROLES, roles)
-                .set(NODE.TYPE, roles).set(NODE.VERSION, version).set(NODE.LASTACCESS, Sql.now()).set(NODE.STARTEDAT, Sql.now())
+                .set(NODE.TYPE, roles).set(NODE.VERSION, version).set(NODE.LASTACCESS, Sql.now()).set(NODE.STARTEDAT, Sql.wallClock())
                 .execute();
     }
 
