@@ -100,7 +100,20 @@ public final class TaskStore {
     private List<Claim> claimNow(Stage stage, UUID node, int max, Duration lease) {
         Columns t = stage.t;
         return Sql.tx(dsl, tx -> {
-            List<Record> rows = withoutStuckTasks(tx, stage, lockReady(tx, stage, max));
+            List<Record> rows = new ArrayList<>();
+            Set<Long> taken = new HashSet<>();
+            for (;;) {
+                // Tasks that cannot run are set to error as they are found, so the next look skips them and reaches
+                // further; the runnable ones found before are still ready (and locked by us) and come back again.
+                List<Record> locked = lockReady(tx, stage, max);
+                List<Record> fresh = locked.stream().filter(r -> !taken.contains(r.get(t.id()))).toList();
+                List<Record> runnable = withoutStuckTasks(tx, stage, fresh);
+                runnable.forEach(r -> taken.add(r.get(t.id())));
+                rows.addAll(runnable);
+                if (runnable.size() == fresh.size() || locked.size() < max) {
+                    break;
+                }
+            }
             if (rows.isEmpty()) {
                 return List.of();
             }
