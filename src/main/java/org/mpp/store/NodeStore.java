@@ -20,7 +20,7 @@ public final class NodeStore {
     public record Control(boolean exists, boolean terminate, boolean authorised) {
     }
 
-    /** A node as operators see it. */
+    /** A node as operators see it; lastAccess is on the database's UTC clock (it is a liveness time), startedAt on its local time. */
     public record NodeView(long id, UUID uuid, String hostname, String roles, String version, LocalDateTime lastAccess,
             LocalDateTime startedAt, boolean authorised, boolean terminate, boolean active) {
     }
