@@ -122,6 +122,8 @@ class NodeHousekeepingTest {
             Files.writeString(work.resolve("export").resolve(Uuids.hex(job)).resolve(".a720p30.mp4.1234.tmp"), "half");
         }
         Files.writeString(work.resolve("export").resolve(Uuids.hex(gone)).resolve("done720p30.mp4"), "finished");
+        // A local run of the CLI's transcode command in the same work folder has no job row.
+        Path local = Files.createDirectories(work.resolve("ingest").resolve("local-" + Uuids.hex(UUID.randomUUID())));
         try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(true);
             s.executeUpdate("DELETE FROM job WHERE jobID = " + jobs.job(gone).orElseThrow().id());
@@ -136,6 +138,7 @@ class NodeHousekeepingTest {
         });
         assertThat(work.resolve("export").resolve(Uuids.hex(gone)).resolve("done720p30.mp4")).as("a finished rendition stays").exists();
         assertThat(work.resolve("ingest").resolve(Uuids.hex(live)).resolve("a1/segment-00000.ts")).exists();
+        assertThat(local).exists();
         assertThat(work.resolve("transcode").resolve(Uuids.hex(live))).exists();
         assertThat(work.resolve("export").resolve(Uuids.hex(live)).resolve(".a720p30.mp4.1234.tmp")).exists();
     }
