@@ -41,8 +41,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>The heartbeat (liveness, the leases of the tasks this node's workers run, operator flags) and housekeeping
+ * (adoption, recovery, purges, folders of deleted jobs) have a thread each, so that slow housekeeping never delays a
+ * lease renewal.
+ *
  * <p>Thread-safe. {@link #close()} is idempotent and orderly: stop claiming, cancel and release running tasks (no
- * failure counted, another node picks them up), unregister, and stop the heartbeat last. A node also stops by
+ * failure counted, another node picks them up), stop housekeeping, unregister, and stop the heartbeat last. A node also stops by
  * itself when its row is deleted, when {@code node.terminate} or the {@code terminateAll} policy is set. It claims
  * nothing new while its work folder has less free space than {@code mpp.work.min-free-mb}.
  */
@@ -312,11 +316,6 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** How many heartbeats this node has written (for tests: a heartbeat that keeps beating). */
-    int heartbeats() {
-        return beats.get();
-    }
-
     /**
      * Adopts jobs inserted by SQL, recovers expired tasks, moves on jobs whose last segment's node died before it moved
      * them, purges silent nodes. Any live node does this.
@@ -327,7 +326,10 @@ public final class Node implements AutoCloseable {
         // this node has just started) every lease and every lastAccess of the nodes still reconnecting looks expired:
         // the first node back would take their running tasks (counting failures, throwing their work away) and purge
         // their rows (which stops them).
-        if (System.nanoTime() - contactSince < settings.node().lease().toNanos()) {
+        // Housekeeping has its own thread: it also waits while the heartbeat has not got through lately, as it did when
+        // it ran right after a heartbeat that had.
+        long now = System.nanoTime();
+        if (now - contactSince < settings.node().lease().toNanos() || now - lastBeat > settings.node().heartbeat().multipliedBy(3).toNanos()) {
             return;
         }
         for (TaskStore.Recovered r : tasks.recoverExpired(policies.failureTolerance())) {

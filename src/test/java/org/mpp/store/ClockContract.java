@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.mpp.config.Settings;
@@ -121,6 +120,6 @@ interface ClockContract extends StoreContract {
 
         assertThat(again.job()).isEqualTo(job);
         assertThat(again.attempt()).isGreaterThan(export.attempt());
-        assertThat(Optional.of(tasks().stillHeld(export))).contains(false);
+        assertThat(tasks().stillHeld(export)).as("the old export's claim").isFalse();
     }
 }
