@@ -49,7 +49,7 @@ public final class MppClient implements AutoCloseable {
 
     /** Uses an application's own pool; the client does not close it. */
     public static MppClient create(DataSource dataSource, Settings settings) {
-        return new MppClient(Database.open(dataSource), false, settings);
+        return new MppClient(Database.open(dataSource, settings.db().statementTimeout()), false, settings);
     }
 
     /** Shares an open database (a node's, for example); the client does not close it. */

@@ -20,9 +20,14 @@ import org.mpp.ladder.OutputSpec;
  */
 public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec> ladder) {
 
-    /** Database connection; an empty url means the embedded H2 database in the work folder. */
+    /**
+     * Database connection; an empty url means the embedded H2 database in the work folder.
+     *
+     * @param statementTimeout how long any one statement of the store may run before it is cancelled (whole seconds)
+     */
     public record Db(Optional<String> url, Optional<String> user, Optional<String> password, int poolSize,
-            java.time.Duration connectTimeout, java.time.Duration socketTimeout, java.time.Duration startupWait) {
+            java.time.Duration connectTimeout, java.time.Duration socketTimeout, java.time.Duration startupWait,
+            java.time.Duration statementTimeout) {
     }
 
     /**
@@ -107,10 +112,6 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
                     nonNegative(c, "mpp.node.roles.export"));
             Media media = new Media(positive(c, "mpp.media.segment-seconds"), positive(c, "mpp.media.gop-seconds"),
                     nonNegative(c, "mpp.media.decoder-threads"), nonNegative(c, "mpp.media.encoder-threads"));
-            Db db = new Db(optionalString(c, "mpp.db.url"), optionalString(c, "mpp.db.user"), optionalString(c, "mpp.db.password"),
-                    positiveInt(c, "mpp.db.pool-size"), java.time.Duration.ofMillis((long) (positive(c, "mpp.db.connect-timeout") * 1000)),
-                    java.time.Duration.ofMillis((long) (positive(c, "mpp.db.socket-timeout") * 1000)),
-                    java.time.Duration.ofMillis((long) (nonNegativeDouble(c, "mpp.db.startup-wait-seconds") * 1000)));
             Node node = new Node(roles, java.time.Duration.ofMillis((long) (positive(c, "mpp.node.heartbeat-seconds") * 1000)),
                     java.time.Duration.ofMillis((long) (positive(c, "mpp.node.lease-seconds") * 1000)),
                     java.time.Duration.ofMillis(positiveInt(c, "mpp.node.poll-millis")));
@@ -118,6 +119,17 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
                 throw new ConfigException.BadValue(c.getValue("mpp.node.lease-seconds").origin(), "mpp.node.lease-seconds",
                         "must be at least three heartbeats (" + node.heartbeat().multipliedBy(3).toMillis() / 1000.0 + " s), or live nodes lose their tasks");
             }
+            java.time.Duration statementTimeout = statementTimeout(c, node.lease());
+            java.time.Duration socketTimeout = java.time.Duration.ofMillis((long) (positive(c, "mpp.db.socket-timeout") * 1000));
+            if (socketTimeout.compareTo(statementTimeout) <= 0) {
+                throw new ConfigException.BadValue(c.getValue("mpp.db.socket-timeout").origin(), "mpp.db.socket-timeout",
+                        "must be more than the statement timeout (" + statementTimeout.toSeconds() + " s), or a slow statement breaks its"
+                                + " connection instead of being cancelled");
+            }
+            Db db = new Db(optionalString(c, "mpp.db.url"), optionalString(c, "mpp.db.user"), optionalString(c, "mpp.db.password"),
+                    positiveInt(c, "mpp.db.pool-size"), java.time.Duration.ofMillis((long) (positive(c, "mpp.db.connect-timeout") * 1000)),
+                    socketTimeout, java.time.Duration.ofMillis((long) (nonNegativeDouble(c, "mpp.db.startup-wait-seconds") * 1000)),
+                    statementTimeout);
             return new Settings(db, work, node, media, ladder(c));
         } catch (ConfigException e) {
             throw new ConfigurationException("Bad configuration: " + e.getMessage(), e);
@@ -162,6 +174,23 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
             throw new ConfigException.BadValue(c.getValue("mpp.ladder").origin(), "mpp.ladder", "the ladder needs at least one output");
         }
         return List.copyOf(ladder);
+    }
+
+    /**
+     * mpp.db.statement-timeout, or a third of the lease (at least a second: JDBC counts whole seconds) when it is null;
+     * a statement allowed to run as long as a lease would let the node's tasks expire while it waits.
+     */
+    private static java.time.Duration statementTimeout(Config c, java.time.Duration lease) {
+        String key = "mpp.db.statement-timeout";
+        if (c.getIsNull(key)) {
+            return java.time.Duration.ofSeconds(Math.max(1, (lease.toMillis() / 3 + 999) / 1000));
+        }
+        int seconds = positiveInt(c, key);
+        if (java.time.Duration.ofSeconds(seconds).compareTo(lease) >= 0) {
+            throw new ConfigException.BadValue(c.getValue(key).origin(), key, "must be less than mpp.node.lease-seconds ("
+                    + lease.toMillis() / 1000.0 + " s), or a node's tasks expire while one of its statements waits");
+        }
+        return java.time.Duration.ofSeconds(seconds);
     }
 
     private static Optional<String> optionalString(Config c, String key) {

@@ -41,8 +41,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>The heartbeat (liveness, the leases of the tasks this node's workers run, operator flags) and housekeeping
+ * (adoption, recovery, purges, folders of deleted jobs) have a thread each, so that slow housekeeping never delays a
+ * lease renewal.
+ *
  * <p>Thread-safe. {@link #close()} is idempotent and orderly: stop claiming, cancel and release running tasks (no
- * failure counted, another node picks them up), unregister, and stop the heartbeat last. A node also stops by
+ * failure counted, another node picks them up), stop housekeeping, unregister, and stop the heartbeat last. A node also stops by
  * itself when its row is deleted, when {@code node.terminate} or the {@code terminateAll} policy is set. It claims
  * nothing new while its work folder has less free space than {@code mpp.work.min-free-mb}.
  */
@@ -77,6 +81,7 @@ public final class Node implements AutoCloseable {
     /** Monotonic time of this node's last successful heartbeat. */
     private volatile long lastBeat = System.nanoTime();
     private ExecutorService heartbeat;
+    private java.util.concurrent.ScheduledExecutorService housekeeper;
     private java.util.concurrent.ScheduledExecutorService progressWriter;
     private final PhaseTimes times = new PhaseTimes();
     private final Object taskEnds = new Object();
@@ -103,7 +108,7 @@ public final class Node implements AutoCloseable {
         }
 
         public Node build() {
-            Database db = dataSource != null ? Database.open(dataSource) : Database.open(settings.db(), settings.work().dir());
+            Database db = dataSource != null ? Database.open(dataSource, settings.db().statementTimeout()) : Database.open(settings.db(), settings.work().dir());
             return new Node(settings, db, dataSource == null);
         }
     }
@@ -128,7 +133,7 @@ public final class Node implements AutoCloseable {
     /** Where the SQL of a thread counts: workers' in the work, heartbeat and progress writer's beside it, others' not. */
     private static PhaseTimes.Phase statementPhase(Thread t) {
         String name = t.getName();
-        if (name.startsWith("mpp-heartbeat") || name.startsWith("mpp-progress")) {
+        if (name.startsWith("mpp-heartbeat") || name.startsWith("mpp-progress") || name.startsWith("mpp-housekeeping")) {
             return PhaseTimes.Phase.HEARTBEAT;
         }
         return name.startsWith("mpp-ingest") || name.startsWith("mpp-transcode") || name.startsWith("mpp-export") ? PhaseTimes.Phase.DATABASE : null;
@@ -175,6 +180,11 @@ public final class Node implements AutoCloseable {
         heartbeat.execute(this::heartbeatLoop);
         progressWriter = Executors.newSingleThreadScheduledExecutor(named("mpp-progress"));
         progressWriter.scheduleWithFixedDelay(this::writeProgress, 1, 1, TimeUnit.SECONDS);
+        // Housekeeping has a thread of its own: a slow recovery, a statement waiting on a lock or a quarantine move over
+        // NFS on the heartbeat's thread delayed the lease renewals behind it, and this node's own tasks expired.
+        long every = settings.node().heartbeat().multipliedBy(2).toMillis();
+        housekeeper = Executors.newSingleThreadScheduledExecutor(named("mpp-housekeeping"));
+        housekeeper.scheduleWithFixedDelay(this::housekeepingLoop, every, every, TimeUnit.MILLISECONDS);
         startPool(Stage.INGEST, roles.ingest());
         startPool(Stage.TRANSCODE, roles.transcode());
         startPool(Stage.EXPORT, roles.export());
@@ -280,11 +290,9 @@ public final class Node implements AutoCloseable {
                     return;
                 }
                 authorised = c.authorised();
-                tasks.renewLeases(id, settings.node().lease());
+                tasks.renewLeases(id, running.stream().map(ctx -> ctx.claim).toList(), settings.node().lease());
+                beats.incrementAndGet();
                 policies = control.policies();
-                if (!stopping.get() && beats.getAndIncrement() % 2 == 0) {
-                    housekeeping();
-                }
             } catch (Throwable t) {
                 contactSince = System.nanoTime();
                 log.warn("Heartbeat of node {} failed: {}", id, t.toString());
@@ -301,17 +309,32 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** One round of housekeeping. Never throws: a scheduled task that throws is never run again. */
+    private void housekeepingLoop() {
+        if (stopping.get()) {
+            return;
+        }
+        try {
+            housekeeping();
+        } catch (Throwable t) {
+            log.warn("Housekeeping of node {} failed: {}", id, t.toString());
+        }
+    }
+
     /**
      * Adopts jobs inserted by SQL, recovers expired tasks, moves on jobs whose last segment's node died before it moved
      * them, purges silent nodes. Any live node does this.
      */
-    private void housekeeping() {
+    private void housekeeping() throws IOException {
         jobs.adoptNewJobs();
         // Judge other nodes only after a full lease of unbroken contact with the database. After an outage (or when
         // this node has just started) every lease and every lastAccess of the nodes still reconnecting looks expired:
         // the first node back would take their running tasks (counting failures, throwing their work away) and purge
         // their rows (which stops them).
-        if (System.nanoTime() - contactSince < settings.node().lease().toNanos()) {
+        // Housekeeping has its own thread: it also waits while the heartbeat has not got through lately, as it did when
+        // it ran right after a heartbeat that had.
+        long now = System.nanoTime();
+        if (now - contactSince < settings.node().lease().toNanos() || now - lastBeat > settings.node().heartbeat().multipliedBy(3).toNanos()) {
             return;
         }
         for (TaskStore.Recovered r : tasks.recoverExpired(policies.failureTolerance())) {
@@ -324,6 +347,23 @@ public final class Node implements AutoCloseable {
             wake(Stage.EXPORT);
         }
         nodes.purgeSilent(policies.nodeTimeout());
+        removeFoldersOfDeletedJobs();
+    }
+
+    /**
+     * Removes the work folders of jobs whose row is gone (an operator or the seed's interface deleted it with plain SQL;
+     * the tasks went with it through the V4 cascade, but nothing else would ever remove their segments). A job row is
+     * written before any of its folders, so a folder without a row is never that of a job still starting.
+     */
+    private void removeFoldersOfDeletedJobs() throws IOException {
+        Set<UUID> onDisk = folders.jobFolders();
+        Set<UUID> live = jobs.existing(onDisk);
+        for (UUID gone : onDisk) {
+            if (!live.contains(gone)) {
+                log.info("Removing the work folders of job {}: its row was deleted", gone);
+                folders.removeDeletedJob(gone);
+            }
+        }
     }
 
     /** Blocks until the node has stopped (closed, terminated, or its row deleted). */
@@ -367,6 +407,15 @@ public final class Node implements AutoCloseable {
                 progressWriter.shutdown();
                 try {
                     progressWriter.awaitTermination(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (housekeeper != null) {
+                // No interrupt, as for the heartbeat below; a round in progress ends within a statement timeout.
+                housekeeper.shutdown();
+                try {
+                    housekeeper.awaitTermination(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

@@ -153,7 +153,7 @@ final class Stages {
         List<Path> exported = exportRenditions(ctx, rows, renditions, first.ingestAttempt(), source, info, out);
         List<Path> delivered = new ArrayList<>();
         for (Path target : exported) {
-            delivered.add(deliver(target));
+            delivered.add(deliver(c, target));
         }
         if (!tasks.stillHeld(c)) {
             throw new LostClaimException(c);
@@ -317,8 +317,15 @@ final class Stages {
         }
     }
 
-    /** Copies a finished rendition to the delivery folder (atomically) when one is configured. */
-    private Path deliver(Path rendition) throws IOException {
+    /**
+     * Copies a finished rendition to the delivery folder (atomically) when one is configured, only while the export's
+     * claim is still held: a node that lost it (declared dead, then woke up) must not overwrite a delivery that belongs
+     * to the export's new holder. The copy is written under a temporary name and renamed only after that check.
+     */
+    private Path deliver(Claim c, Path rendition) throws IOException {
+        if (!tasks.stillHeld(c)) {
+            throw new LostClaimException(c);
+        }
         if (folders.deliveryDir().isEmpty()) {
             return rendition;
         }
@@ -328,6 +335,9 @@ final class Stages {
         Path temp = dir.resolve("." + rendition.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.copy(rendition, temp, StandardCopyOption.REPLACE_EXISTING);
+            if (!tasks.stillHeld(c)) {
+                throw new LostClaimException(c);
+            }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             if (DiskFullException.isDiskFull(e)) {

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.mpp.config.Settings;
@@ -113,6 +115,45 @@ public final class WorkFolders {
     public void purge(UUID job) throws IOException {
         deleteTree(ingestRoot(job));
         deleteTree(transcodeRoot(job));
+    }
+
+    /**
+     * The jobs that have a folder under ingest/ or transcode/ (named by their UUID's hex digits): jobs in progress, or
+     * left behind. export/ is not listed: it keeps every finished job's renditions.
+     */
+    public Set<UUID> jobFolders() throws IOException {
+        Set<UUID> jobs = new HashSet<>();
+        for (String stage : new String[] {"ingest", "transcode"}) {
+            Path dir = work.resolve(stage);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> list = Files.list(dir)) {
+                    list.forEach(p -> Uuids.fromHex(p.getFileName().toString()).ifPresent(jobs::add));
+                }
+            }
+        }
+        return jobs;
+    }
+
+    /**
+     * Removes what a deleted job left in the work folder: its ingest and transcode folders, and the hidden temporary
+     * files of an export that was being written (export/&lt;uuid&gt;/.*.tmp); finished renditions stay, as they are
+     * the job's result. The export folder goes when nothing else is in it.
+     */
+    public void removeDeletedJob(UUID job) throws IOException {
+        purge(job);
+        Path out = export(job);
+        if (Files.isDirectory(out)) {
+            try (Stream<Path> files = Files.list(out)) {
+                for (Path p : files.filter(f -> f.getFileName().toString().startsWith(".") && f.getFileName().toString().endsWith(".tmp")).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            try (Stream<Path> rest = Files.list(out)) {
+                if (rest.findAny().isEmpty()) {
+                    Files.deleteIfExists(out);
+                }
+            }
+        }
     }
 
     public static void deleteTree(Path dir) throws IOException {

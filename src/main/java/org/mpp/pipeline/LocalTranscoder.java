@@ -71,7 +71,9 @@ public final class LocalTranscoder {
      * @throws org.mpp.media.MediaException when the work fails for another reason
      */
     public Result transcode(Path source, Path outDir, Listener listener, Cancellation cancel) {
-        String id = UUID.randomUUID().toString().replace("-", "");
+        // Not a bare UUID: a node sharing this work folder removes ingest/<uuid> and transcode/<uuid> folders whose job row
+        // is gone, and this run has no job row.
+        String id = "local-" + UUID.randomUUID().toString().replace("-", "");
         Path ingest = workDir.resolve("ingest").resolve(id);
         Path transcode = workDir.resolve("transcode").resolve(id);
         try {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
@@ -45,11 +46,14 @@ public final class Database implements AutoCloseable {
     private final DSLContext dsl;
     private static final Object STARTED = new Object();
 
-    private Database(DataSource dataSource, boolean ownsPool, SQLDialect dialect) {
+    private Database(DataSource dataSource, boolean ownsPool, SQLDialect dialect, Duration statementTimeout) {
         this.dataSource = dataSource;
         this.ownsPool = ownsPool;
         this.dialect = dialect;
-        this.dsl = DSL.using(dataSource, dialect, new Settings().withExecuteLogging(false));
+        // Every statement of the store carries a JDBC query timeout (0 = none): a claim, renewal or recovery waiting on a
+        // row lock would otherwise wait InnoDB's innodb_lock_wait_timeout (50 s by default), longer than a lease.
+        this.dsl = DSL.using(dataSource, dialect, new Settings().withExecuteLogging(false)
+                .withQueryTimeout((int) Math.min(Integer.MAX_VALUE, (statementTimeout.toMillis() + 999) / 1000)));
     }
 
     /** The embedded H2 database file of a work folder (MySQL mode, shareable by several processes). */
@@ -117,7 +121,7 @@ public final class Database implements AutoCloseable {
         long deadline = System.nanoTime() + db.startupWait().toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                return open(pool, true);
+                return open(pool, true, db.statementTimeout());
             } catch (StoreException e) {
                 if (System.nanoTime() > deadline) {
                     pool.close();
@@ -165,16 +169,20 @@ public final class Database implements AutoCloseable {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
-    /** Uses a pool the application already has; the caller keeps ownership of it. */
-    public static Database open(DataSource dataSource) {
-        return open(dataSource, false);
+    /**
+     * Uses a pool the application already has; the caller keeps ownership of it.
+     *
+     * @param statementTimeout how long any one statement may run before it is cancelled ({@code mpp.db.statement-timeout})
+     */
+    public static Database open(DataSource dataSource, Duration statementTimeout) {
+        return open(dataSource, false, statementTimeout);
     }
 
-    private static Database open(DataSource ds, boolean ownsPool) {
+    private static Database open(DataSource ds, boolean ownsPool, Duration statementTimeout) {
         SQLDialect dialect = detectDialect(ds);
         migrate(ds);
         log.debug("Database ready ({})", dialect);
-        return new Database(ds, ownsPool, dialect);
+        return new Database(ds, ownsPool, dialect, statementTimeout);
     }
 
     /** Applies the migrations in schema/ (shipped in the jar); applying twice changes nothing. */

@@ -5,10 +5,14 @@ import static org.mpp.store.schema.Tables.INGESTJOB;
 import static org.mpp.store.schema.Tables.JOB;
 import static org.mpp.store.schema.Tables.TRANSCODEJOB;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.mpp.store.schema.tables.records.JobRecord;
 
 /** Submitting, listing and steering jobs (pause, resume, priority, retry, delete). Thread-safe. */
@@ -24,34 +28,48 @@ public final class JobStore {
         UUID uuid = UUID.randomUUID();
         Sql.tx(dsl, tx -> {
             tx.insertInto(JOB).set(JOB.JOBUUID, Uuids.bytes(uuid)).set(JOB.SOURCENAME, sourceName).set(JOB.PRIORITY, priority)
-                    .set(JOB.DATEADDED, Sql.now()).execute();
-            tx.insertInto(INGESTJOB).set(INGESTJOB.FK_JOBUUID, Uuids.bytes(uuid)).set(INGESTJOB.PRIORITY, priority).execute();
+                    .set(JOB.DATEADDED, Sql.wallClock()).execute();
+            tx.insertInto(INGESTJOB).set(INGESTJOB.FK_JOBUUID, Uuids.bytes(uuid)).set(INGESTJOB.PRIORITY, priority)
+                    .set(INGESTJOB.AVAILABLEAT, Sql.now()).execute();
             return null;
         });
         return uuid;
     }
 
     /**
-     * Adopts jobs inserted with plain SQL (no UUID yet): gives each a UUID and an ingest task. Safe for several
-     * nodes at once: a job is adopted by exactly one of them.
+     * Adopts jobs inserted with plain SQL (no UUID yet, status 0 imported): gives each a UUID and an ingest task. Safe
+     * for several nodes at once: a job is adopted by exactly one of them. A row inserted by hand in any other status
+     * is left alone: it names no work MPP could start (an ingest task of a job marked complete or failed can never be
+     * claimed), and adopting it made every ingest claim throw on the forbidden job move.
      *
      * @return how many jobs this call adopted
      */
     public int adoptNewJobs() {
-        List<JobRecord> fresh = dsl.selectFrom(JOB).where(JOB.JOBUUID.isNull()).orderBy(JOB.JOBID).limit(100).fetch();
+        List<JobRecord> fresh = dsl.selectFrom(JOB).where(JOB.JOBUUID.isNull(), JOB.STATUS.eq(Status.IMPORTED)).orderBy(JOB.JOBID)
+                .limit(100).fetch();
         int adopted = 0;
         for (JobRecord j : fresh) {
             UUID uuid = UUID.randomUUID();
             adopted += Sql.tx(dsl, tx -> {
-                int won = tx.update(JOB).set(JOB.JOBUUID, Uuids.bytes(uuid)).where(JOB.JOBID.eq(j.getJobid()), JOB.JOBUUID.isNull()).execute();
+                int won = tx.update(JOB).set(JOB.JOBUUID, Uuids.bytes(uuid))
+                        .where(JOB.JOBID.eq(j.getJobid()), JOB.JOBUUID.isNull(), JOB.STATUS.eq(Status.IMPORTED)).execute();
                 if (won == 1) {
                     tx.insertInto(INGESTJOB).set(INGESTJOB.FK_JOBUUID, Uuids.bytes(uuid)).set(INGESTJOB.PRIORITY, j.getPriority())
-                            .set(INGESTJOB.PAUSED, j.getPaused()).onDuplicateKeyIgnore().execute();
+                            .set(INGESTJOB.PAUSED, j.getPaused()).set(INGESTJOB.AVAILABLEAT, Sql.now()).onDuplicateKeyIgnore().execute();
                 }
                 return won;
             });
         }
         return adopted;
+    }
+
+    /** Which of {@code uuids} still have a job row. */
+    public Set<UUID> existing(Collection<UUID> uuids) {
+        if (uuids.isEmpty()) {
+            return Set.of();
+        }
+        return dsl.select(JOB.JOBUUID).from(JOB).where(JOB.JOBUUID.in(uuids.stream().map(Uuids::bytes).toList())).fetch(JOB.JOBUUID)
+                .stream().map(Uuids::uuid).collect(Collectors.toSet());
     }
 
     public Optional<JobView> job(UUID uuid) {
@@ -104,11 +122,20 @@ public final class JobStore {
             if (status == null || status != Status.FAILED) {
                 return false;
             }
-            tx.deleteFrom(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(job))).execute();
-            tx.deleteFrom(EXPORTJOB).where(EXPORTJOB.FK_JOBUUID.eq(Uuids.bytes(job))).execute();
+            // The segment and export rows go, and their attempt counters with them: the rows that replace them start
+            // above the highest attempt they reached, so no (task, attempt) pair and no file name is issued twice (a
+            // stalled node of the failed run may still write its files late). The ingest row stays and keeps counting.
+            byte[] id = Uuids.bytes(job);
+            for (Stage s : List.of(Stage.TRANSCODE, Stage.EXPORT)) {
+                TaskStore.raiseAttemptFloor(tx, job, DSL.field(DSL.select(DSL.max(s.t.attempt())).from(s.t.table()).where(s.t.job().eq(id))));
+            }
+            tx.deleteFrom(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(id)).execute();
+            tx.deleteFrom(EXPORTJOB).where(EXPORTJOB.FK_JOBUUID.eq(id)).execute();
             tx.update(INGESTJOB).set(INGESTJOB.STATUS, Status.READY).set(INGESTJOB.FAILURES, 0).setNull(INGESTJOB.FK_NODEUUID)
-                    .setNull(INGESTJOB.LASTERROR).set(INGESTJOB.AVAILABLEAT, Sql.now()).where(INGESTJOB.FK_JOBUUID.eq(Uuids.bytes(job))).execute();
-            tx.insertInto(INGESTJOB).set(INGESTJOB.FK_JOBUUID, Uuids.bytes(job)).onDuplicateKeyIgnore().execute();
+                    .setNull(INGESTJOB.LASTERROR).set(INGESTJOB.AVAILABLEAT, Sql.now()).where(INGESTJOB.FK_JOBUUID.eq(id)).execute();
+            tx.insertInto(INGESTJOB).set(INGESTJOB.FK_JOBUUID, id).set(INGESTJOB.AVAILABLEAT, Sql.now())
+                    .set(INGESTJOB.ATTEMPT, DSL.field(DSL.select(JOB.ATTEMPTFLOOR).from(JOB).where(JOB.JOBUUID.eq(id))))
+                    .onDuplicateKeyIgnore().execute();
             tx.update(JOB).set(JOB.FAILED, false).setNull(JOB.FAILUREREASON).set(JOB.PROGRESS, 0.0).setNull(JOB.SEGMENTS)
                     .where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
             TaskStore.moveJob(tx, job, Status.IMPORTED);

@@ -21,7 +21,8 @@ public final class NodeStore {
     }
 
     /**
-     * A node as operators see it.
+     * A node as operators see it. lastAccess is on the database's UTC clock (it is a liveness time), startedAt on its
+     * local time.
      *
      * @param active whether it ran a task at its last heartbeat ({@code node.isActive})
      * @param job a job it worked on then ({@code node.fk_jobUUID}); null when idle
@@ -38,7 +39,7 @@ public final class NodeStore {
         Integer type = NodeType.mainRole(roles).map(NodeType::code).orElse(null);
         dsl.insertInto(NODE).set(NODE.NODEUUID, Uuids.bytes(node)).set(NODE.HOSTNAME, hostname).set(NODE.ROLES, roles)
                 .set(NODE.TYPE, type).set(NODE.ISACTIVE, false).set(NODE.VERSION, version).set(NODE.LASTACCESS, Sql.now())
-                .set(NODE.STARTEDAT, Sql.now()).execute();
+                .set(NODE.STARTEDAT, Sql.wallClock()).execute();
     }
 
     /** A heartbeat of an idle node: {@link #heartbeat(UUID, UUID)} with no job. */

@@ -5,10 +5,14 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import org.jooq.Context;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.SQLDialect;
 import org.jooq.exception.DataAccessException;
+import org.jooq.impl.CustomField;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +24,42 @@ final class Sql {
     private Sql() {
     }
 
-    /** The database's clock with microseconds: leases never depend on a node's clock. */
+    /**
+     * The database's clock in UTC, with microseconds: every lease, liveness and availability time (leaseUntil,
+     * lastAccess, availableAt) is written and compared on it. Leases never depend on a node's clock, nor on the database
+     * session's or server's time zone: {@code NOW(6)} follows that zone, so a daylight-saving change moved every stored
+     * time by an hour at once (spring: every node looked silent and was purged; autumn: no lease expired for an hour).
+     * MySQL and MariaDB have UTC_TIMESTAMP; H2 has none, and its CURRENT_TIMESTAMP cast to TIMESTAMP lands in the
+     * session's zone again, so there the UTC time is built from the epoch.
+     */
     static Field<LocalDateTime> now() {
+        return UTC_NOW;
+    }
+
+    private static final Field<LocalDateTime> UTC_NOW = new CustomField<>(DSL.name("utc_now"), SQLDataType.LOCALDATETIME(6)) {
+        @Override
+        public void accept(Context<?> ctx) {
+            if (ctx.family() == SQLDialect.H2) {
+                ctx.visit(DSL.field("TIMESTAMPADD(MICROSECOND, CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP(6)) * 1000000 AS BIGINT),"
+                        + " TIMESTAMP '1970-01-01 00:00:00')", LocalDateTime.class));
+            } else {
+                ctx.visit(DSL.field("UTC_TIMESTAMP(6)", LocalDateTime.class));
+            }
+        }
+    };
+
+    /**
+     * The database server's local time, for the dates people read (dateAdded, dateCompleted, lastUpdate, startedAt): the
+     * seed's interface writes dateAdded with CURRENT_TIMESTAMP, and MPP's dates stay comparable with its. Never for a
+     * lease or a timeout: use {@link #now()}.
+     */
+    static Field<LocalDateTime> wallClock() {
         return DSL.field("NOW(6)", LocalDateTime.class);
     }
 
-    /** The database's clock plus {@code d}. */
+    /** The database's UTC clock plus {@code d}. */
     static Field<LocalDateTime> nowPlus(Duration d) {
-        return DSL.field("TIMESTAMPADD(MICROSECOND, {0}, NOW(6))", LocalDateTime.class, DSL.val(d.toNanos() / 1000));
+        return DSL.field("TIMESTAMPADD(MICROSECOND, {0}, {1})", LocalDateTime.class, DSL.val(d.toNanos() / 1000), now());
     }
 
     /** The database's clock minus {@code d}. */

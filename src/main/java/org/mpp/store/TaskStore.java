@@ -9,6 +9,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +100,20 @@ public final class TaskStore {
     private List<Claim> claimNow(Stage stage, UUID node, int max, Duration lease) {
         Columns t = stage.t;
         return Sql.tx(dsl, tx -> {
-            List<Record> rows = lockReady(tx, stage, max);
+            List<Record> rows = new ArrayList<>();
+            Set<Long> taken = new HashSet<>();
+            for (;;) {
+                // Tasks that cannot run are set to error as they are found, so the next look skips them and reaches
+                // further; the runnable ones found before are still ready (and locked by us) and come back again.
+                List<Record> locked = lockReady(tx, stage, max);
+                List<Record> fresh = locked.stream().filter(r -> !taken.contains(r.get(t.id()))).toList();
+                List<Record> runnable = withoutStuckTasks(tx, stage, fresh);
+                runnable.forEach(r -> taken.add(r.get(t.id())));
+                rows.addAll(runnable);
+                if (runnable.size() == fresh.size() || locked.size() < max) {
+                    break;
+                }
+            }
             if (rows.isEmpty()) {
                 return List.of();
             }
@@ -122,6 +136,47 @@ public final class TaskStore {
             }
             return claims;
         });
+    }
+
+    /**
+     * Of the locked ready tasks, those whose job can take them; the others are set to error with the reason in lastError
+     * (in the claim's transaction) and left out. A task whose job row is gone, or whose job is in a state the stage
+     * cannot start from (an operator set it failed or complete by hand while the task was ready), could never be run:
+     * claiming it threw on the forbidden job move and rolled back the whole claim, on every node, at every poll, so one
+     * such row stopped its stage for the whole cluster.
+     */
+    private static List<Record> withoutStuckTasks(DSLContext tx, Stage stage, List<Record> rows) {
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Columns t = stage.t;
+        Map<UUID, Integer> statusOf = new java.util.HashMap<>();
+        tx.select(JOB.JOBUUID, JOB.STATUS).from(JOB).where(JOB.JOBUUID.in(rows.stream().map(r -> r.get(t.job())).toList()))
+                .forEach(j -> statusOf.put(Uuids.uuid(j.value1()), j.value2()));
+        List<Record> runnable = new ArrayList<>();
+        for (Record r : rows) {
+            Integer status = statusOf.get(Uuids.uuid(r.get(t.job())));
+            String why = status == null ? "its job row is gone" : startsFrom(stage, status) ? null
+                    : "its job is " + Status.jobName(status) + " (" + status + "), from which " + stage.name().toLowerCase(Locale.ROOT)
+                    + " cannot start";
+            if (why == null) {
+                runnable.add(r);
+            } else {
+                tx.update(t.table()).set(t.status(), Status.ERROR).set(t.lastError(), "Not run: " + why).setNull(t.node())
+                        .setNull(t.leaseUntil()).where(t.id().eq(r.get(t.id())), t.status().eq(Status.READY)).execute();
+            }
+        }
+        return runnable;
+    }
+
+    /** Whether a ready task of {@code stage} may be claimed while its job is in {@code jobStatus}. */
+    private static boolean startsFrom(Stage stage, int jobStatus) {
+        return switch (stage) {
+            case INGEST -> Status.jobMoveAllowed(jobStatus, Status.INGESTING);
+            // Segments are ready only while their job transcodes (an ingest's completion and an export's redo move it there).
+            case TRANSCODE -> jobStatus == Status.TRANSCODING;
+            case EXPORT -> Status.jobMoveAllowed(jobStatus, Status.EXPORTING);
+        };
     }
 
     /**
@@ -174,23 +229,24 @@ public final class TaskStore {
         }
     }
 
-    /** Extends the lease of every task {@code node} is running; returns how many. */
-    public int renewLeases(UUID node, Duration lease) {
+    /**
+     * Extends the leases of the tasks a node's workers are running now, each under its own claim (task and attempt): a
+     * task the node holds in the database but no worker runs (the claim's answer was lost on the way, or the worker gave
+     * up recording its end) is not renewed, so its lease expires and any node recovers it. Renewing every row under the
+     * node's UUID kept such a task running forever. Updates by primary key only (a renewal that searched the node's rows
+     * by index waited on every row the node's own workers claimed meanwhile), retried as a transaction when InnoDB
+     * picks it as a deadlock victim.
+     *
+     * @param running the claims this node's workers hold; claims of other nodes are ignored
+     * @return how many leases were extended (claims already lost are not)
+     */
+    public int renewLeases(UUID node, Collection<Claim> running, Duration lease) {
         int n = 0;
         for (Stage s : Stage.values()) {
             Columns t = s.t;
-            Condition mine = t.node().eq(Uuids.bytes(node)).and(t.status().eq(Status.RUNNING));
-            // Which rows first (a plain read: no locks, no waits), then an update of those by primary key. An update
-            // that finds its rows through the (fk_nodeUUID, status) index (V2) waits for every row this node's own
-            // workers claim or complete while it scans, and under a steady stream of claims new ones keep entering
-            // the range ahead of it: in the claims benchmark (4 nodes x 8 workers), with completions that kept their
-            // row locked while they queued for the job row, such an update waited 30 s, one row after another, until
-            // the socket timeout cut it off; leases expire behind a renewal like that. By primary key it waits at
-            // most once per row it renews. InnoDB may still pick it as a deadlock victim, so it is retried as a
-            // transaction.
-            List<Long> ids = dsl.select(t.id()).from(t.table()).where(mine).fetch(t.id());
-            if (!ids.isEmpty()) {
-                n += Sql.tx(dsl, tx -> tx.update(t.table()).set(t.leaseUntil(), Sql.nowPlus(lease)).where(t.id().in(ids), mine).execute());
+            List<Condition> mine = running.stream().filter(c -> c.stage() == s && c.node().equals(node)).map(TaskStore::fence).toList();
+            if (!mine.isEmpty()) {
+                n += Sql.tx(dsl, tx -> tx.update(t.table()).set(t.leaseUntil(), Sql.nowPlus(lease)).where(DSL.or(mine)).execute());
             }
         }
         return n;
@@ -229,9 +285,12 @@ public final class TaskStore {
             var job = lockJob(tx, c);
             complete(tx, c);
             for (int i = 0; i < segments.size(); i++) {
+                // availableAt on the UTC clock: the column's default is the server's local time. The attempt counter
+                // starts above every attempt a deleted segment row of this job reached (a retry deletes them).
                 tx.insertInto(TRANSCODEJOB).set(TRANSCODEJOB.FK_JOBUUID, Uuids.bytes(c.job())).set(TRANSCODEJOB.SEGMENTPART, i)
                         .set(TRANSCODEJOB.SEGMENTINFO, segments.get(i)).set(TRANSCODEJOB.PRIORITY, job.getPriority())
-                        .set(TRANSCODEJOB.PAUSED, job.getPaused()).execute();
+                        .set(TRANSCODEJOB.PAUSED, job.getPaused()).set(TRANSCODEJOB.ATTEMPT, job.getAttemptfloor())
+                        .set(TRANSCODEJOB.AVAILABLEAT, Sql.now()).execute();
             }
             tx.update(JOB).set(JOB.MEDIAINFO, mediaInfo).set(JOB.SEGMENTS, segments.size()).set(JOB.PROGRESS, 0.1)
                     .where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
@@ -323,12 +382,13 @@ public final class TaskStore {
     private boolean finishTranscoded(byte[] uuid) {
         return Sql.tx(dsl, tx -> {
             Status.requireJobMove(Status.TRANSCODING, Status.TRANSCODED);
-            if (tx.update(JOB).set(JOB.STATUS, Status.TRANSCODED).set(JOB.PROGRESS, 0.9).set(JOB.LASTUPDATE, Sql.now())
+            if (tx.update(JOB).set(JOB.STATUS, Status.TRANSCODED).set(JOB.PROGRESS, 0.9).set(JOB.LASTUPDATE, Sql.wallClock())
                     .where(JOB.JOBUUID.eq(uuid), JOB.STATUS.eq(Status.TRANSCODING)).execute() == 0) {
                 return false;
             }
-            tx.insertInto(EXPORTJOB, EXPORTJOB.FK_JOBUUID, EXPORTJOB.PRIORITY, EXPORTJOB.PAUSED)
-                    .select(DSL.select(JOB.JOBUUID, JOB.PRIORITY, JOB.PAUSED).from(JOB).where(JOB.JOBUUID.eq(uuid))).onDuplicateKeyIgnore().execute();
+            tx.insertInto(EXPORTJOB, EXPORTJOB.FK_JOBUUID, EXPORTJOB.PRIORITY, EXPORTJOB.PAUSED, EXPORTJOB.ATTEMPT, EXPORTJOB.AVAILABLEAT)
+                    .select(DSL.select(JOB.JOBUUID, JOB.PRIORITY, JOB.PAUSED, JOB.ATTEMPTFLOOR, Sql.now()).from(JOB).where(JOB.JOBUUID.eq(uuid)))
+                    .onDuplicateKeyIgnore().execute();
             return true;
         });
     }
@@ -367,7 +427,7 @@ public final class TaskStore {
         Sql.tx(dsl, tx -> {
             lockJob(tx, c);
             complete(tx, c);
-            tx.update(JOB).set(JOB.COMPLETED, true).set(JOB.DATECOMPLETED, Sql.now()).set(JOB.PROGRESS, 1.0)
+            tx.update(JOB).set(JOB.COMPLETED, true).set(JOB.DATECOMPLETED, Sql.wallClock()).set(JOB.PROGRESS, 1.0)
                     .set(JOB.DELIVEREDFILES, deliveredFiles).where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
             moveJob(tx, c.job(), Status.COMPLETE);
             return null;
@@ -381,6 +441,8 @@ public final class TaskStore {
     public void redoSegments(Claim export, List<Integer> segmentParts) {
         Sql.tx(dsl, tx -> {
             lockJob(tx, export);
+            // The next export row of this job starts counting above this one's attempt: its token is never reused.
+            raiseAttemptFloor(tx, export.job(), DSL.inline(export.attempt()));
             int deleted = tx.deleteFrom(EXPORTJOB).where(fence(export)).execute();
             owned(deleted, export, true);
             tx.update(TRANSCODEJOB).set(TRANSCODEJOB.STATUS, Status.READY).setNull(TRANSCODEJOB.FK_NODEUUID)
@@ -446,30 +508,50 @@ public final class TaskStore {
 
     /**
      * Takes back every task whose lease expired (its node died or froze): each counts as a failure, so a task
-     * that kills every node that touches it ends its job instead of the cluster.
+     * that kills every node that touches it ends its job instead of the cluster. Every expired task is reached,
+     * page by page in id order, however many others expired too; one whose job row is gone (only possible before
+     * the V4 cascade) is set to error instead, so that it cannot come back in every page.
      */
     public List<Recovered> recoverExpired(int failureTolerance) {
         List<Recovered> out = new ArrayList<>();
         for (Stage s : Stage.values()) {
             Columns t = s.t;
-            var expired = dsl.select(t.id(), t.job(), t.node()).from(t.table())
-                    .where(t.status().eq(Status.RUNNING), t.leaseUntil().lt(Sql.now())).limit(100).fetch();
-            for (var r : expired) {
-                UUID job = Uuids.uuid(r.get(t.job()));
-                Condition stillExpired = t.id().eq(r.get(t.id())).and(t.status().eq(Status.RUNNING)).and(t.leaseUntil().lt(Sql.now()));
-                Outcome o = Sql.tx(dsl, tx -> {
-                    if (tx.selectOne().from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(job))).forUpdate().fetchOne() == null) {
-                        return null;
+            long after = 0;
+            for (;;) {
+                var expired = dsl.select(t.id(), t.job(), t.node()).from(t.table())
+                        .where(t.status().eq(Status.RUNNING), t.leaseUntil().lt(Sql.now()), t.id().gt(after))
+                        .orderBy(t.id()).limit(RECOVERY_PAGE).fetch();
+                for (var r : expired) {
+                    Recovered done = recoverOne(s, r.get(t.id()), Uuids.uuid(r.get(t.job())), r.get(t.node()), failureTolerance);
+                    if (done != null) {
+                        out.add(done);
                     }
-                    return failLocked(tx, s, r.get(t.id()), job, stillExpired, "abandoned by node " + Uuids.uuid(r.get(t.node()))
-                            + " (its lease expired)", false, failureTolerance, null);
-                });
-                if (o != null) {
-                    out.add(new Recovered(job, s, r.get(t.id()), o));
                 }
+                if (expired.size() < RECOVERY_PAGE) {
+                    break;
+                }
+                after = expired.get(expired.size() - 1).get(t.id());
             }
         }
         return out;
+    }
+
+    private static final int RECOVERY_PAGE = 100;
+
+    /** Recovers one expired task, unless another node did first; null then. */
+    private Recovered recoverOne(Stage s, long taskId, UUID job, byte[] node, int failureTolerance) {
+        Columns t = s.t;
+        Condition stillExpired = t.id().eq(taskId).and(t.status().eq(Status.RUNNING)).and(t.leaseUntil().lt(Sql.now()));
+        Outcome o = Sql.tx(dsl, tx -> {
+            if (tx.selectOne().from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(job))).forUpdate().fetchOne() == null) {
+                tx.update(t.table()).set(t.status(), Status.ERROR).set(t.lastError(), "Not run: its job row is gone").setNull(t.node())
+                        .setNull(t.leaseUntil()).where(stillExpired).execute();
+                return null;
+            }
+            return failLocked(tx, s, taskId, job, stillExpired, "abandoned by node " + (node == null ? "?" : Uuids.uuid(node))
+                    + " (its lease expired)", false, failureTolerance, null);
+        });
+        return o == null ? null : new Recovered(job, s, taskId, o);
     }
 
     private Outcome failLocked(DSLContext tx, Stage s, long taskId, UUID job, Condition owner, String reason, boolean permanent,
@@ -546,7 +628,16 @@ public final class TaskStore {
             return;
         }
         Status.requireJobMove(from, to);
-        tx.update(JOB).set(JOB.STATUS, to).set(JOB.LASTUPDATE, Sql.now()).where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
+        tx.update(JOB).set(JOB.STATUS, to).set(JOB.LASTUPDATE, Sql.wallClock()).where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
+    }
+
+    /**
+     * Raises the job's attemptFloor to {@code attempt} when that is higher: task rows of the job created later start
+     * their attempt counter (the fencing token) there. Called before task rows are deleted.
+     */
+    static void raiseAttemptFloor(DSLContext tx, UUID job, Field<Integer> attempt) {
+        tx.update(JOB).set(JOB.ATTEMPTFLOOR, DSL.greatest(JOB.ATTEMPTFLOOR, DSL.coalesce(attempt, 0)))
+                .where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
     }
 
     private static org.mpp.store.schema.tables.records.JobRecord lockJob(DSLContext tx, Claim c) {

@@ -116,7 +116,8 @@ final class ClaimBench implements Section {
             Settings.Db base = fresh.settings(POOL_SIZE);
             String url = base.url().orElseThrow();
             Settings.Db counted = new Settings.Db(Optional.of(url + (url.contains("?") ? "&" : "?") + StatementCounter.URL_PARAMETER),
-                    base.user(), base.password(), POOL_SIZE, base.connectTimeout(), base.socketTimeout(), base.startupWait());
+                    base.user(), base.password(), POOL_SIZE, base.connectTimeout(), base.socketTimeout(), base.startupWait(),
+                    base.statementTimeout());
             List<Database> pools = new ArrayList<>();
             List<ScheduledExecutorService> heartbeats = new ArrayList<>();
             ClaimDrain drain = new ClaimDrain(tasks, LEASE);

@@ -113,7 +113,7 @@ final class ClaimDrain {
     /** What a node's heartbeat does to tasks. A failed beat is counted and the next one tries again, as on a node. */
     void beat(TaskStore store, UUID node) {
         try {
-            store.renewLeases(node, lease);
+            store.renewLeases(node, holding.values(), lease);
             List<TaskStore.Recovered> recovered = store.recoverExpired(3);
             if (!recovered.isEmpty()) {
                 fail("heartbeat of " + node + " recovered expired tasks: " + recovered);

@@ -329,7 +329,8 @@ class TwoNodeClusterTest {
      */
     private static void awaitBothNodesReadPolicies() {
         for (int round = 0; round < 2; round++) {
-            LocalDateTime since = db.dsl().fetchValue(DSL.field("NOW(6)", LocalDateTime.class));
+            // lastAccess is on the database's UTC clock (issue 11), not on its local time.
+            LocalDateTime since = db.dsl().fetchValue(DSL.field("UTC_TIMESTAMP(6)", LocalDateTime.class));
             await("heartbeats of both nodes").atMost(Duration.ofSeconds(20)).until(() -> nodes.list().stream()
                     .filter(n -> n.uuid().equals(frontId) || n.uuid().equals(encoderId))
                     .filter(n -> n.lastAccess().isAfter(since)).count() == 2);

@@ -120,4 +120,31 @@ class SettingsTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("nope.conf");
     }
+
+    @Test
+    void noStatementOrSocketWaitOutlivesTheLeaseByDefault() throws IOException {
+        Settings s = Settings.load(Optional.of(conf("")));
+
+        assertThat(s.db().statementTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(s.db().socketTimeout()).isEqualTo(java.time.Duration.ofSeconds(20));
+        assertThat(s.db().socketTimeout()).isLessThan(s.node().lease());
+    }
+
+    @Test
+    void theStatementTimeoutFollowsTheLeaseUnlessSet() throws IOException {
+        assertThat(Settings.load(Optional.of(conf("mpp.node.lease-seconds = 2\nmpp.node.heartbeat-seconds = 0.2\n"))).db().statementTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(Settings.load(Optional.of(conf("mpp.db.statement-timeout = 4\n"))).db().statementTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(4));
+    }
+
+    @Test
+    void aStatementTimeoutAsLongAsTheLeaseOrASocketTimeoutBelowItFailsNamingTheKey() throws IOException {
+        Path tooLong = conf("mpp.db.statement-timeout = 30\n");
+        assertThatThrownBy(() -> Settings.load(Optional.of(tooLong))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("statement-timeout").hasMessageContaining("lease");
+        Path socket = conf("mpp.db.socket-timeout = 5\n");
+        assertThatThrownBy(() -> Settings.load(Optional.of(socket))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("socket-timeout");
+    }
 }

@@ -74,6 +74,8 @@ class ClaimsAtScaleTest {
     private final Map<Long, Queue<UUID>> exportedBy = new ConcurrentHashMap<>();
     private final Map<UUID, AtomicInteger> lastSegmentReports = new ConcurrentHashMap<>();
     private final Queue<String> errors = new ConcurrentLinkedQueue<>();
+    /** The claims the workers hold now, as a node's running tasks: what a heartbeat renews. */
+    private final Map<Long, Claim> held = new ConcurrentHashMap<>();
     private final AtomicLong claimCalls = new AtomicLong();
     private final AtomicLong emptyClaims = new AtomicLong();
     private final AtomicInteger exportsDone = new AtomicInteger();
@@ -157,7 +159,7 @@ class ClaimsAtScaleTest {
     /** What a node's heartbeat does to tasks: extend its leases, take back expired ones (there should be none). */
     private void beat(TaskStore tasks, UUID node) {
         try {
-            tasks.renewLeases(node, LEASE);
+            tasks.renewLeases(node, held.values(), LEASE);
             List<TaskStore.Recovered> recovered = tasks.recoverExpired(3);
             if (!recovered.isEmpty()) {
                 errors.add("Heartbeat of " + node + " recovered tasks whose lease expired: " + recovered);
@@ -179,6 +181,7 @@ class ClaimsAtScaleTest {
                 if (c.attempt() != 1) {
                     errors.add(c + " was handed out a second time (attempt " + c.attempt() + ")");
                 }
+                held.put(c.taskId(), c);
                 if (!tasks.progress(c, 0.5)) {
                     errors.add(c + " was lost before it completed");
                     continue;
@@ -196,6 +199,10 @@ class ClaimsAtScaleTest {
                 }
             } catch (Throwable t) {
                 errors.add((c == null ? "claim" : c.toString()) + " on " + Thread.currentThread().getName() + ": " + describe(t));
+            } finally {
+                if (c != null) {
+                    held.remove(c.taskId(), c);
+                }
             }
         }
     }

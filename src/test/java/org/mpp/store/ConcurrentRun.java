@@ -30,6 +30,8 @@ final class ConcurrentRun {
     final Map<UUID, Integer> lastSegments = new ConcurrentHashMap<>();
     final Queue<String> doubleClaims = new ConcurrentLinkedQueue<>();
     final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    /** The claims the nodes hold now: what their renewals extend. */
+    private final Map<Long, Claim> held = new ConcurrentHashMap<>();
 
     ConcurrentRun(TaskStore tasks, int segments, int exports) {
         this.tasks = tasks;
@@ -72,6 +74,10 @@ final class ConcurrentRun {
                     Thread.yield();
                     continue;
                 }
+                claims.forEach(c -> held.put(c.taskId(), c));
+                if (ThreadLocalRandom.current().nextInt(10) == 0) {
+                    tasks.renewLeases(node, held.values(), LEASE);
+                }
                 for (Claim c : claims) {
                     if (c.attempt() != 1) {
                         doubleClaims.add(c + " was handed out again");
@@ -89,9 +95,7 @@ final class ConcurrentRun {
                         record(exportedBy, c);
                         exported.incrementAndGet();
                     }
-                }
-                if (ThreadLocalRandom.current().nextInt(10) == 0) {
-                    tasks.renewLeases(node, LEASE);
+                    held.remove(c.taskId(), c);
                 }
             } catch (Throwable e) {
                 errors.add(e);

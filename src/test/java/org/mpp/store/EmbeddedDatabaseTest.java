@@ -41,7 +41,7 @@ class EmbeddedDatabaseTest {
 
     private static Settings.Db embedded() {
         return new Settings.Db(Optional.empty(), Optional.empty(), Optional.empty(), 2, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Duration.ZERO);
+                Duration.ZERO, Duration.ofSeconds(10));
     }
 
     @Test
@@ -86,7 +86,7 @@ class EmbeddedDatabaseTest {
     void aDatabaseMadeWithoutAPasswordGetsTheSecretOnFirstOpen() throws Exception {
         // As earlier versions made it: the same file and URL, the empty password.
         Settings.Db before = new Settings.Db(Optional.of(Database.embeddedUrl(work)), Optional.empty(), Optional.empty(), 2,
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ZERO);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(10));
         java.util.UUID job;
         try (Database old = Database.open(before, work)) {
             job = new JobStore(old).submit("kept.mp4", 0);

@@ -42,7 +42,7 @@ interface LeaseContract extends StoreContract {
         Claim c = f().claimOne(Stage.TRANSCODE, nodeA(), TINY_LEASE);
         Claim other = f().claimOne(Stage.TRANSCODE, nodeB(), TINY_LEASE);
 
-        assertThat(tasks().renewLeases(nodeA(), Duration.ofMinutes(1))).isEqualTo(1);
+        assertThat(tasks().renewLeases(nodeA(), List.of(c), Duration.ofMinutes(1))).isEqualTo(1);
 
         assertThat(f().task(Stage.TRANSCODE, c.taskId()).get(Stage.TRANSCODE.t.leaseUntil())).isAfter(f().dbNow().plusSeconds(50));
         assertThat(awaitRecovery(3)).extracting(TaskStore.Recovered::taskId).containsExactly(other.taskId());

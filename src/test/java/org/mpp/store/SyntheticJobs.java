@@ -21,8 +21,10 @@ public final class SyntheticJobs {
         try (Connection c = db.dataSource().getConnection();
                 PreparedStatement job = c.prepareStatement("INSERT INTO job (jobUUID, sourceName, status, segments, progress)"
                         + " VALUES (?, ?, " + Status.TRANSCODING + ", ?, 0.1)");
-                PreparedStatement task = c.prepareStatement("INSERT INTO transcodeJob (fk_jobUUID, segmentPart, segmentInfo)"
-                        + " VALUES (?, ?, '{}')")) {
+                // availableAt in the past whatever the server's time zone: claims compare it with the UTC clock, and the
+                // column's default is the server's local time.
+                PreparedStatement task = c.prepareStatement("INSERT INTO transcodeJob (fk_jobUUID, segmentPart, segmentInfo, availableAt)"
+                        + " VALUES (?, ?, '{}', TIMESTAMP '2000-01-01 00:00:00')")) {
             c.setAutoCommit(false);
             for (int made = 0, j = 0; made < tasks; j++) {
                 UUID uuid = UUID.randomUUID();

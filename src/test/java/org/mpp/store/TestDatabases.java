@@ -215,7 +215,7 @@ public final class TestDatabases {
         public Settings.Db settings(int poolSize) {
             return new Settings.Db(Optional.of(url), Optional.of(user).filter(u -> !u.isEmpty()),
                     Optional.of(password).filter(p -> !p.isEmpty()),
-                    poolSize, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ZERO);
+                    poolSize, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(10));
         }
 
         /** The store's database on it, migrated, with a pool of 16 connections; opened on first call. */

@@ -146,7 +146,8 @@ final class ProcessCluster implements AfterTestExecutionCallback, AfterEachCallb
         this.password = password;
         dir = Files.createTempDirectory("mpp-fault-");
         db = Database.open(new Settings.Db(Optional.of(url), Optional.of(user).filter(u -> !u.isEmpty()),
-                Optional.of(password).filter(p -> !p.isEmpty()), 8, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ZERO), dir);
+                Optional.of(password).filter(p -> !p.isEmpty()), 8, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ZERO,
+                Duration.ofSeconds(10)), dir);
         jobs = new JobStore(db);
         nodeStore = new NodeStore(db);
         control = new ControlStore(db);
