@@ -108,7 +108,7 @@ final class Stages {
         Claim c = ctx.claim;
         JobView job = job(c);
         MediaInfo info = MediaInfo.fromJson(job.mediaInfo());
-        SegmentTask task = SegmentTask.fromJson(c.segmentInfo());
+        SegmentTask task = SegmentTask.read(c.segmentInfo(), stem(sourceOf(job)), "transcodeJob " + c.taskId() + " (segment " + c.segmentPart() + ")");
         Path segmentFile = folders.ingest(c.job(), task.ingestAttempt()).resolve(task.segment().file());
         if (!Files.isRegularFile(segmentFile)) {
             throw new MediaException("Segment file " + segmentFile + " is missing from the shared work folder");
@@ -133,7 +133,17 @@ final class Stages {
         JobView job = job(c);
         MediaInfo info = MediaInfo.fromJson(job.mediaInfo());
         List<TaskStore.SegmentRow> rows = tasks.segments(c.job());
-        SegmentTask first = SegmentTask.fromJson(rows.get(0).info());
+        String stem = stem(sourceOf(job));
+        // Every row's names are checked, not just the first's: the renditions come from the first, but a row edited
+        // anywhere means the job's bookkeeping cannot be trusted.
+        if (rows.isEmpty()) {
+            throw new MediaException("Job " + c.job() + " has no transcode task to export");
+        }
+        SegmentTask first = null;
+        for (TaskStore.SegmentRow row : rows) {
+            SegmentTask t = SegmentTask.read(row.info(), stem, "the transcodeJob of segment " + row.part());
+            first = first == null ? t : first;
+        }
         List<Rendition> renditions = first.renditions();
         List<Integer> missing = new ArrayList<>();
         for (TaskStore.SegmentRow row : rows) {
@@ -298,6 +308,9 @@ final class Stages {
             case INGEST -> WorkFolders.deleteTree(folders.ingest(c.job(), c.attempt()));
             case TRANSCODE -> {
                 for (Rendition r : SegmentTask.fromJson(c.segmentInfo()).renditions()) {
+                    if (!org.mpp.Names.isPlainFileName(r.label())) {
+                        continue; // An edited row: its own transcode fails it as bad input; nothing to delete by that name.
+                    }
                     Files.deleteIfExists(folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()));
                 }
             }
