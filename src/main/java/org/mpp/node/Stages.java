@@ -3,7 +3,6 @@ package org.mpp.node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,7 +17,6 @@ import org.mpp.ladder.Rendition;
 import org.mpp.ladder.RenditionPlanner;
 import org.mpp.media.BadInputException;
 import org.mpp.media.CancelledException;
-import org.mpp.media.DiskFullException;
 import org.mpp.media.MediaEngine;
 import org.mpp.media.MediaException;
 import org.mpp.media.MediaInfo;
@@ -163,7 +161,7 @@ final class Stages {
         List<Path> exported = exportRenditions(ctx, rows, renditions, first.ingestAttempt(), source, info, out);
         List<Path> delivered = new ArrayList<>();
         for (Path target : exported) {
-            delivered.add(deliver(target));
+            delivered.add(deliver(target, c));
         }
         if (!tasks.stillHeld(c)) {
             throw new LostClaimException(c);
@@ -330,27 +328,12 @@ final class Stages {
         }
     }
 
-    /** Copies a finished rendition to the delivery folder (atomically) when one is configured. */
-    private Path deliver(Path rendition) throws IOException {
+    /** Copies a finished rendition to the delivery folder when one is configured (never replacing a file: {@link Delivery}). */
+    private Path deliver(Path rendition, Claim c) throws IOException {
         if (folders.deliveryDir().isEmpty()) {
             return rendition;
         }
-        Path dir = folders.deliveryDir().get();
-        Files.createDirectories(dir);
-        Path target = dir.resolve(rendition.getFileName());
-        Path temp = dir.resolve("." + rendition.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            Files.copy(rendition, temp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            if (DiskFullException.isDiskFull(e)) {
-                throw new DiskFullException("Copying " + rendition + " to the delivery folder", target, e);
-            }
-            throw e;
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        return target;
+        return Delivery.deliver(rendition, folders.deliveryDir().get(), c.job(), c.attempt());
     }
 
     private JobView job(Claim c) {
