@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.mpp.Names;
 import org.mpp.ladder.OutputSpec;
 import org.mpp.ladder.Rendition;
 import org.mpp.ladder.RenditionPlanner;
@@ -106,7 +107,7 @@ final class Stages {
         Claim c = ctx.claim;
         JobView job = job(c);
         MediaInfo info = MediaInfo.fromJson(job.mediaInfo());
-        SegmentTask task = SegmentTask.read(c.segmentInfo(), stem(sourceOf(job)), "transcodeJob " + c.taskId() + " (segment " + c.segmentPart() + ")");
+        SegmentTask task = SegmentTask.read(c.segmentInfo(), sourceStem(job), "transcodeJob " + c.taskId() + " (segment " + c.segmentPart() + ")");
         Path segmentFile = folders.ingest(c.job(), task.ingestAttempt()).resolve(task.segment().file());
         if (!Files.isRegularFile(segmentFile)) {
             throw new MediaException("Segment file " + segmentFile + " is missing from the shared work folder");
@@ -131,7 +132,7 @@ final class Stages {
         JobView job = job(c);
         MediaInfo info = MediaInfo.fromJson(job.mediaInfo());
         List<TaskStore.SegmentRow> rows = tasks.segments(c.job());
-        String stem = stem(sourceOf(job));
+        String stem = sourceStem(job);
         // Every row's names are checked, not just the first's: the renditions come from the first, but a row edited
         // anywhere means the job's bookkeeping cannot be trusted.
         if (rows.isEmpty()) {
@@ -306,7 +307,7 @@ final class Stages {
             case INGEST -> WorkFolders.deleteTree(folders.ingest(c.job(), c.attempt()));
             case TRANSCODE -> {
                 for (Rendition r : SegmentTask.fromJson(c.segmentInfo()).renditions()) {
-                    if (!org.mpp.Names.isPlainFileName(r.label())) {
+                    if (!Names.isPlainFileName(r.label())) {
                         continue; // An edited row: its own transcode fails it as bad input; nothing to delete by that name.
                     }
                     Files.deleteIfExists(folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()));
@@ -340,10 +341,27 @@ final class Stages {
         return jobs.job(c.job()).orElseThrow(() -> new LostClaimException(c));
     }
 
-    /** The job's source file; a name escaping the source folder fails the job for good. */
+    /**
+     * The job's source file; a name escaping the source folder, directly or through a linked folder, or naming a
+     * symbolic link, fails the job for good. Links are refused rather than followed: a link's target lies wherever its
+     * maker chose, and reading it would deliver (and the export's clean-up or a quarantine would touch) a file outside
+     * the source folder. A failed job's quarantine moves the link itself; its target is never touched.
+     */
     Path sourceOf(JobView job) {
-        return folders.source(job.sourceName()).orElseThrow(() -> new BadInputException("Source name '" + job.sourceName()
-                + "' is refused: it must be a relative path inside the source folder " + folders.sourceDir()));
+        Path source = folders.source(job.sourceName()).orElseThrow(() -> new BadInputException("Source name '"
+                + Names.printable(job.sourceName()) + "' is refused: it must be a relative path inside the source folder "
+                + folders.sourceDir() + ", not through a symbolic link"));
+        if (Files.isSymbolicLink(source)) {
+            throw new BadInputException("Source '" + Names.printable(job.sourceName()) + "' is refused: it is a symbolic link, and MPP"
+                    + " reads only files that are in the source folder; put the file itself there");
+        }
+        return source;
+    }
+
+    /** The stem the ingest planned the job's renditions from: its source name's, read as a name, not from the disk. */
+    private String sourceStem(JobView job) {
+        return folders.source(job.sourceName()).map(Stages::stem).orElseThrow(() -> new BadInputException("Source name '"
+                + Names.printable(job.sourceName()) + "' is refused: it must be a relative path inside the source folder " + folders.sourceDir()));
     }
 
     static String stem(Path source) {

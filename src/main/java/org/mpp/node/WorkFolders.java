@@ -39,7 +39,11 @@ public final class WorkFolders {
     }
 
     /**
-     * The source file a job names, refusing names that escape the source folder ("../x", absolute paths).
+     * The source file a job names, refusing names that escape the source folder ("../x", absolute paths) and names that
+     * pass through a symbolic link to a folder ({@code linked/x.mp4} where {@code linked} points elsewhere): whatever a
+     * node does with such a path (read it, delete it after export, quarantine it) would happen outside the source folder.
+     * The file itself may be a link: {@link Stages} refuses to read it, and moving or deleting it acts on the link alone.
+     * The source folder itself may be a link (a mount point, say); only what lies below it is checked.
      *
      * @return empty when the name is not a plain relative path inside the source folder
      */
@@ -57,7 +61,15 @@ public final class WorkFolders {
             return Optional.empty();
         }
         Path resolved = source.resolve(rel).normalize();
-        return resolved.startsWith(source) && !resolved.equals(source) ? Optional.of(resolved) : Optional.empty();
+        if (!resolved.startsWith(source) || resolved.equals(source)) {
+            return Optional.empty();
+        }
+        for (Path folder = resolved.getParent(); !folder.equals(source); folder = folder.getParent()) {
+            if (Files.isSymbolicLink(folder)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(resolved);
     }
 
     /** Segments of a job's ingest attempt: {@code ingest/<uuid>/a<attempt>/}. */

@@ -94,7 +94,7 @@ class DeliveryClashTest {
         assertThat(sha256(delivered)).as("%s is job %s's own rendition (SHA-256)", delivered, job).isEqualTo(sha256(exported));
     }
 
-    private static String sha256(Path file) throws IOException {
+    static String sha256(Path file) throws IOException {
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (java.security.NoSuchAlgorithmException e) {
