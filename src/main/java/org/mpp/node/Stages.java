@@ -61,12 +61,20 @@ final class Stages {
         this.transcodeThreads = transcodeThreads;
     }
 
-    /** Probe, optionally verify, cut into segments, plan the renditions, queue one transcode task per segment. */
+    /** Probe, plan the renditions and check their names, optionally verify, cut into segments, queue one transcode task per segment. */
     void ingest(TaskContext ctx, Policies policies) throws IOException {
         Claim c = ctx.claim;
         JobView job = job(c);
         Path source = sourceOf(job);
         MediaInfo info = media.probe(source, ctx.cancel);
+        List<OutputSpec> ladder = control.activeOutputs();
+        if (ladder.isEmpty()) {
+            throw new MediaException("No active output in the output table: activate or add one (mpp outputs)");
+        }
+        List<Rendition> renditions = RenditionPlanner.plan(stem(source), info.video().displayWidth(),
+                info.video().displayHeight(), info.video().nominalFrameRate(), ladder);
+        // Before the costly work: a name the file system cannot hold would fail the job only at its export.
+        OutputNames.check(job.sourceName(), renditions);
         // With verifyDuringIngest, ingest reads every packet and decodes the audio; the picture is proved while it is
         // decoded for transcoding (strict), so a source is decoded once, not twice. A damaged source still fails its
         // job as bad input before anything is delivered.
@@ -77,12 +85,6 @@ final class Stages {
         Path dir = folders.ingest(c.job(), c.attempt());
         WorkFolders.deleteTree(dir);
         List<Segment> segments = media.split(source, info, dir, ctx.progress().slice(0.5, 1), ctx.cancel);
-        List<OutputSpec> ladder = control.activeOutputs();
-        if (ladder.isEmpty()) {
-            throw new MediaException("No active output in the output table: activate or add one (mpp outputs)");
-        }
-        List<Rendition> renditions = RenditionPlanner.plan(stem(source), info.video().displayWidth(),
-                info.video().displayHeight(), info.video().nominalFrameRate(), ladder);
         List<String> rows = new ArrayList<>();
         for (Segment s : segments) {
             rows.add(new SegmentTask(c.attempt(), s, renditions, verify).toJson());
