@@ -134,12 +134,12 @@ final class Stages {
         JobView job = job(c);
         MediaInfo info = MediaInfo.fromJson(job.mediaInfo());
         List<TaskStore.SegmentRow> rows = tasks.segments(c.job());
-        String stem = sourceStem(job);
-        // Every row's names are checked, not just the first's: the renditions come from the first, but a row edited
-        // anywhere means the job's bookkeeping cannot be trusted.
         if (rows.isEmpty()) {
             throw new MediaException("Job " + c.job() + " has no transcode task to export");
         }
+        String stem = sourceStem(job);
+        // Every row's names are checked, not just the first's: the renditions come from the first, but a row edited
+        // anywhere means the job's bookkeeping cannot be trusted.
         SegmentTask first = null;
         for (TaskStore.SegmentRow row : rows) {
             SegmentTask t = SegmentTask.read(row.info(), stem, "the transcodeJob of segment " + row.part());
