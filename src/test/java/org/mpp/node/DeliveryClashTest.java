@@ -76,6 +76,23 @@ class DeliveryClashTest {
         assertThat(List.of(n.job(a).deliveredFiles(), n.job(b).deliveredFiles())).doesNotHaveDuplicates();
     }
 
+    @Test
+    void twoRungsGivingOneSourceTheSameNameFailTheJobInsteadOfOverwritingEachOther() throws IOException {
+        n = new NodeOnMariaDb(dir, "");
+        // Beside the seed's 1280x720 rung: a 16:9 source fits it at 1280x720 and this one at 960x540, both "720p30".
+        n.control.addOutput(new org.mpp.ladder.OutputSpec(960, 720, 23, "veryfast", "main", 30, 128));
+        n.start();
+        Path clip = SyntheticMedia.builder().size(1280, 720).seconds(1).write(dir.resolve("clip.mp4"));
+        UUID job = n.client.submit(clip, 0);
+
+        JobView failed = n.awaitFinished(job);
+
+        assertThat(failed.status()).as("status (%s; delivered %s)", failed.failureReason(), failed.deliveredFiles()).isEqualTo(Status.FAILED);
+        assertThat(failed.failureReason()).contains("two renditions named 'clip720p30.mp4'", "960x720");
+        Number segments = (Number) n.db.dsl().fetchValue("SELECT COUNT(*) FROM transcodeJob WHERE fk_jobUUID = ?", (Object) Uuids.bytes(job));
+        assertThat(segments.intValue()).as("segments queued").isZero();
+    }
+
     /** Puts a clip of {@code seconds} at {@code name} in the source folder and submits it, as plain SQL would. */
     private UUID submitAs(String name, double seconds) throws IOException {
         Path file = n.settings.work().sourceDir().resolve(name);

@@ -41,6 +41,17 @@ class OutputNamesTest {
     }
 
     @Test
+    void twoRungsThatGiveOneSourceTheSameNameAreRefusedNamingBoth() {
+        List<Rendition> plan = RenditionPlanner.plan("talk", 1920, 1080, Rational.of(30), List.of(
+                new OutputSpec(1280, 720, 23, "veryfast", "main", 30, 128), new OutputSpec(960, 720, 23, "veryfast", "main", 30, 128)));
+
+        assertThatThrownBy(() -> OutputNames.check("talk.mov", plan))
+                .isInstanceOf(org.mpp.media.MediaException.class).isNotInstanceOf(BadInputException.class)
+                .hasMessageContaining("two renditions named 'talk720p30.mp4'")
+                .hasMessageContaining("1280x720 at most 30 fps and 960x720 at most 30 fps");
+    }
+
+    @Test
     void aQuarantinedNameTooLongForTheFileSystemKeepsItsExtensionAndFits() {
         UUID job = UUID.randomUUID();
         assertThat(WorkFolders.quarantineName("talk.mp4", job)).isEqualTo(Uuids.hex(job) + "-talk.mp4");
