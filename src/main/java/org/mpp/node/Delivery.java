@@ -41,7 +41,7 @@ final class Delivery {
     static Path deliver(Path rendition, Path dir, UUID job, int attempt) throws IOException {
         String name = rendition.getFileName().toString();
         List<String> names = candidates(name, job);
-        Path temp = dir.resolve(".mpp-" + UUID.randomUUID() + ".part");
+        Path temp = dir.resolve(tempPrefix(job) + UUID.randomUUID() + ".part");
         try {
             Files.createDirectories(dir);
             Files.copy(rendition, temp);
@@ -64,6 +64,27 @@ final class Delivery {
         }
         throw new MppException("Cannot deliver " + rendition + ": " + names + " all exist in the delivery folder " + dir
                 + " and hold other files; move them away, then retry the job");
+    }
+
+    /**
+     * Deletes the hidden temporary copies an earlier export attempt of {@code job} left in the delivery folder when it was
+     * killed mid-copy: they carry the job's UUID, so no other job's copy in progress is touched, and any attempt of this
+     * job still copying has lost its claim.
+     */
+    static void deleteLeftovers(Path dir, UUID job) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        String prefix = tempPrefix(job);
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".part")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static String tempPrefix(UUID job) {
+        return ".mpp-" + Uuids.hex(job) + "-";
     }
 
     /** The names a job's rendition may take, in order of preference. */

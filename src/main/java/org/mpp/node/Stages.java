@@ -177,6 +177,9 @@ final class Stages {
         Files.deleteIfExists(source);
         folders.purge(c.job());
         deleteStaleTemporaries(out);
+        if (folders.deliveryDir().isPresent()) {
+            Delivery.deleteLeftovers(folders.deliveryDir().get(), c.job());
+        }
         log.info("Job {} ({}) complete: {}", c.job(), job.sourceName(), delivered);
     }
 

@@ -111,6 +111,22 @@ class DeliveryTest {
         }
     }
 
+    @Test
+    void aJobsLeftoverTemporaryCopiesAreDeletedAndNoOtherJobsAre() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        UUID job = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        Path mine = Files.writeString(out.resolve(".mpp-" + Uuids.hex(job) + "-" + UUID.randomUUID() + ".part"), "killed mid-copy");
+        Path theirs = Files.writeString(out.resolve(".mpp-" + Uuids.hex(other) + "-" + UUID.randomUUID() + ".part"), "being copied");
+        Path delivered = Delivery.deliver(rendition("a", "done"), out, job, 1);
+
+        Delivery.deleteLeftovers(out, job);
+
+        assertThat(mine).doesNotExist();
+        assertThat(theirs).exists();
+        assertThat(delivered).hasContent("done");
+    }
+
     /** A finished rendition "talk720p30.mp4" in a job's own export folder. */
     private Path rendition(String jobFolder, String content) throws IOException {
         Path f = Files.createDirectories(dir.resolve("export").resolve(jobFolder)).resolve("talk720p30.mp4");
