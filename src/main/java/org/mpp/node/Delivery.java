@@ -34,17 +34,19 @@ final class Delivery {
      * Copies {@code rendition} into {@code dir} under the first free name of the rule above.
      *
      * @param attempt the export's claim attempt (its fencing token); above 1, an identical file may be this job's own
+     * @param beforePublish run after the copy, before a name is taken; throws to stop (the claim was lost)
      * @return the delivered file
      * @throws DiskFullException when the delivery folder's file system is full
      * @throws MppException when all three names hold other files
      */
-    static Path deliver(Path rendition, Path dir, UUID job, int attempt) throws IOException {
+    static Path deliver(Path rendition, Path dir, UUID job, int attempt, Runnable beforePublish) throws IOException {
         String name = rendition.getFileName().toString();
         List<String> names = candidates(name, job);
         Path temp = dir.resolve(tempPrefix(job) + UUID.randomUUID() + ".part");
         try {
             Files.createDirectories(dir);
             Files.copy(rendition, temp);
+            beforePublish.run();
             for (String candidate : names) {
                 Path target = dir.resolve(candidate);
                 if (SourceFiles.publish(temp, target)) {

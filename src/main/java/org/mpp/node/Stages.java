@@ -164,7 +164,7 @@ final class Stages {
         List<Path> exported = exportRenditions(ctx, rows, renditions, first.ingestAttempt(), source, info, out);
         List<Path> delivered = new ArrayList<>();
         for (Path target : exported) {
-            delivered.add(deliver(target, c));
+            delivered.add(deliver(c, target));
         }
         if (!tasks.stillHeld(c)) {
             throw new LostClaimException(c);
@@ -334,12 +334,22 @@ final class Stages {
         }
     }
 
-    /** Copies a finished rendition to the delivery folder when one is configured (never replacing a file: {@link Delivery}). */
-    private Path deliver(Path rendition, Claim c) throws IOException {
+    /**
+     * Copies a finished rendition to the delivery folder when one is configured (never replacing a file: {@link Delivery}),
+     * only while the export's claim is still held, checked before the copy and again before its name is taken: a node
+     * that lost the claim (declared dead, then woke up) must not take a name the export's new holder would deliver under.
+     */
+    private Path deliver(Claim c, Path rendition) throws IOException {
+        Runnable stillHeld = () -> {
+            if (!tasks.stillHeld(c)) {
+                throw new LostClaimException(c);
+            }
+        };
+        stillHeld.run();
         if (folders.deliveryDir().isEmpty()) {
             return rendition;
         }
-        return Delivery.deliver(rendition, folders.deliveryDir().get(), c.job(), c.attempt());
+        return Delivery.deliver(rendition, folders.deliveryDir().get(), c.job(), c.attempt(), stillHeld);
     }
 
     private JobView job(Claim c) {

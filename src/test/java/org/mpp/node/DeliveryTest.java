@@ -24,7 +24,7 @@ class DeliveryTest {
 
     @Test
     void aFreeNameIsTheRenditionsOwn() throws IOException {
-        Path delivered = Delivery.deliver(rendition("a", "one"), dir.resolve("out"), UUID.randomUUID(), 1);
+        Path delivered = Delivery.deliver(rendition("a", "one"), dir.resolve("out"), UUID.randomUUID(), 1, () -> { });
 
         assertThat(delivered).isEqualTo(dir.resolve("out/talk720p30.mp4")).hasContent("one");
         assertThat(names(dir.resolve("out"))).containsExactly("talk720p30.mp4");
@@ -36,7 +36,7 @@ class DeliveryTest {
         Files.writeString(out.resolve("talk720p30.mp4"), "yesterday's talk");
         UUID job = UUID.randomUUID();
 
-        Path delivered = Delivery.deliver(rendition("a", "today's talk"), out, job, 1);
+        Path delivered = Delivery.deliver(rendition("a", "today's talk"), out, job, 1, () -> { });
 
         assertThat(delivered.getFileName().toString()).isEqualTo("talk720p30-" + Uuids.hex(job).substring(0, 8) + ".mp4");
         assertThat(delivered).hasContent("today's talk");
@@ -50,7 +50,7 @@ class DeliveryTest {
         Files.writeString(out.resolve("talk720p30.mp4"), "same bytes");
         UUID job = UUID.randomUUID();
 
-        Path delivered = Delivery.deliver(rendition("a", "same bytes"), out, job, 1);
+        Path delivered = Delivery.deliver(rendition("a", "same bytes"), out, job, 1, () -> { });
 
         assertThat(delivered.getFileName().toString()).isEqualTo("talk720p30-" + Uuids.hex(job).substring(0, 8) + ".mp4");
     }
@@ -59,9 +59,9 @@ class DeliveryTest {
     void aRetriedExportFindsItsEarlierDeliveryInsteadOfDeliveringASecondCopy() throws IOException {
         UUID job = UUID.randomUUID();
         Path rendition = rendition("a", "the job's bytes");
-        Path first = Delivery.deliver(rendition, dir.resolve("out"), job, 1);
+        Path first = Delivery.deliver(rendition, dir.resolve("out"), job, 1, () -> { });
 
-        Path again = Delivery.deliver(rendition, dir.resolve("out"), job, 2);
+        Path again = Delivery.deliver(rendition, dir.resolve("out"), job, 2, () -> { });
 
         assertThat(again).isEqualTo(first);
         assertThat(names(dir.resolve("out"))).containsExactly("talk720p30.mp4");
@@ -75,7 +75,7 @@ class DeliveryTest {
             Files.writeString(out.resolve(n), "other " + n);
         }
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Delivery.deliver(rendition("a", "mine"), out, job, 1))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Delivery.deliver(rendition("a", "mine"), out, job, 1, () -> { }))
                 .hasMessageContaining("talk720p30.mp4").hasMessageContaining("move them away");
         for (String n : Delivery.candidates("talk720p30.mp4", job)) {
             assertThat(out.resolve(n)).hasContent("other " + n);
@@ -96,7 +96,7 @@ class DeliveryTest {
                 UUID job = UUID.randomUUID();
                 results.add(pool.submit(() -> {
                     start.await();
-                    return Delivery.deliver(own, out, job, 1);
+                    return Delivery.deliver(own, out, job, 1, () -> { });
                 }));
             }
             List<Path> delivered = new ArrayList<>();
@@ -118,13 +118,23 @@ class DeliveryTest {
         UUID other = UUID.randomUUID();
         Path mine = Files.writeString(out.resolve(".mpp-" + Uuids.hex(job) + "-" + UUID.randomUUID() + ".part"), "killed mid-copy");
         Path theirs = Files.writeString(out.resolve(".mpp-" + Uuids.hex(other) + "-" + UUID.randomUUID() + ".part"), "being copied");
-        Path delivered = Delivery.deliver(rendition("a", "done"), out, job, 1);
+        Path delivered = Delivery.deliver(rendition("a", "done"), out, job, 1, () -> { });
 
         Delivery.deleteLeftovers(out, job);
 
         assertThat(mine).doesNotExist();
         assertThat(theirs).exists();
         assertThat(delivered).hasContent("done");
+    }
+
+    @Test
+    void anExportThatLostItsClaimTakesNoName() throws IOException {
+        Path out = dir.resolve("out");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Delivery.deliver(rendition("a", "zombie's"), out, UUID.randomUUID(), 1, () -> {
+            throw new IllegalStateException("claim lost");
+        })).hasMessage("claim lost");
+        assertThat(names(out)).as("no name taken, no temporary left").isEmpty();
     }
 
     /** A finished rendition "talk720p30.mp4" in a job's own export folder. */
