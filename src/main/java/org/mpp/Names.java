@@ -1,6 +1,7 @@
 package org.mpp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * File names as MPP checks and shows them. Names come from uploaders and from database rows anyone may edit, so they
@@ -50,11 +51,11 @@ public final class Names {
                 break;
         }
         if (Character.getType(c) == Character.CONTROL) {
-            return String.format("\\x%02x", (int) c);
+            return String.format(Locale.ROOT, "\\x%02x", (int) c);
         }
         if (c == '\u2028' || c == '\u2029' || c == '\u200e' || c == '\u200f' || c >= '\u202a' && c <= '\u202e'
                 || c >= '\u2066' && c <= '\u2069') {
-            return String.format("\\u%04x", (int) c);
+            return String.format(Locale.ROOT, "\\u%04x", (int) c);
         }
         return null;
     }
