@@ -1,11 +1,13 @@
 package org.mpp.cli;
 
+import org.mpp.Names;
 import org.mpp.node.SourceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mpp.store.JobView;
@@ -132,7 +134,7 @@ final class JobsCommand implements Callable<Integer> {
     }
 
     static String describe(JobView job) {
-        return "job " + job.id() + " (" + job.sourceName() + ")";
+        return "job " + job.id() + " (" + Names.printable(job.sourceName()) + ")";
     }
 
     /** The jobs as an aligned table (shared with mpp status). */

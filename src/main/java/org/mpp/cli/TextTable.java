@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import org.mpp.Names;
 
 /** An aligned plain-text table: a header row, then one line per row, columns two spaces apart. Not thread-safe. */
 final class TextTable {
@@ -17,7 +18,7 @@ final class TextTable {
         rows.add(headers);
     }
 
-    /** Adds a row; null cells print as "-", line breaks and tabs as spaces. */
+    /** Adds a row; null cells print as "-", control characters escaped ({@link Names#printable}: {@code \\n}, {@code \\x1b}, ...). */
     TextTable row(Object... cells) {
         if (cells.length != columns) {
             throw new IllegalArgumentException("a row of " + cells.length + " cells in a table of " + columns + " columns");
@@ -72,7 +73,9 @@ final class TextTable {
         if (o instanceof Boolean b) {
             return b ? "yes" : "no";
         }
-        String s = o.toString().replaceAll("[\\r\\n\\t]+", " ");
+        // Escaped, not replaced: a source name is shown as it is, and a name with a terminal escape or a line break
+        // cannot redraw the operator's screen or fake a row.
+        String s = Names.printable(o.toString());
         return s.isEmpty() ? "-" : s;
     }
 }

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #close()} is idempotent and orderly: stop claiming, cancel and release running tasks (no
  * failure counted, another node picks them up), stop housekeeping, unregister, and stop the heartbeat last. A node also stops by
  * itself when its row is deleted, when {@code node.terminate} or the {@code terminateAll} policy is set. It claims
- * nothing new while its work folder has less free space than {@code mpp.work.min-free-mb}.
+ * nothing new while its work folder has less free space than {@code mpp.work.min-free-mb}, and no export while its
+ * delivery folder has.
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -66,7 +67,7 @@ public final class Node implements AutoCloseable {
     private final MediaEngine media;
     private final Stages stages;
     private final AudioAhead audioAhead;
-    private final WorkFolderSpace space;
+    private final java.util.function.Predicate<Stage> roomToClaim;
     private final Map<Stage, ExecutorService> pools = new ConcurrentHashMap<>();
     private final Set<TaskContext> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -127,7 +128,7 @@ public final class Node implements AutoCloseable {
         this.media = new MediaEngine(mediaSettings(settings, transcodeThreads), times);
         this.audioAhead = new AudioAhead(media, named("mpp-audio-ahead"));
         this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead, transcodeThreads);
-        this.space = new WorkFolderSpace(folders.work(), settings.work().minFreeBytes());
+        this.roomToClaim = WorkFolderSpace.forNode(folders, settings.work().minFreeBytes());
     }
 
     /** Where the SQL of a thread counts: workers' in the work, heartbeat and progress writer's beside it, others' not. */
@@ -210,7 +211,7 @@ public final class Node implements AutoCloseable {
         while (!stopping.get()) {
             try {
                 Policies p = policies;
-                if (!authorised || !p.enabled(stage) || !space.roomToClaim()) {
+                if (!authorised || !p.enabled(stage) || !roomToClaim.test(stage)) {
                     idle(stage, poll);
                     continue;
                 }

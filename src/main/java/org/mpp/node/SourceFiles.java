@@ -91,7 +91,7 @@ public final class SourceFiles {
      *
      * @return false when {@code target} exists
      */
-    private static boolean publish(Path temp, Path target) throws IOException {
+    static boolean publish(Path temp, Path target) throws IOException {
         try {
             Files.createLink(target, temp);
             return true;

@@ -3,7 +3,6 @@ package org.mpp.node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -13,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.mpp.Names;
 import org.mpp.ladder.OutputSpec;
 import org.mpp.ladder.Rendition;
 import org.mpp.ladder.RenditionPlanner;
 import org.mpp.media.BadInputException;
 import org.mpp.media.CancelledException;
-import org.mpp.media.DiskFullException;
 import org.mpp.media.MediaEngine;
 import org.mpp.media.MediaException;
 import org.mpp.media.MediaInfo;
@@ -62,12 +61,20 @@ final class Stages {
         this.transcodeThreads = transcodeThreads;
     }
 
-    /** Probe, optionally verify, cut into segments, plan the renditions, queue one transcode task per segment. */
+    /** Probe, plan the renditions and check their names, optionally verify, cut into segments, queue one transcode task per segment. */
     void ingest(TaskContext ctx, Policies policies) throws IOException {
         Claim c = ctx.claim;
         JobView job = job(c);
         Path source = sourceOf(job);
         MediaInfo info = media.probe(source, ctx.cancel);
+        List<OutputSpec> ladder = control.activeOutputs();
+        if (ladder.isEmpty()) {
+            throw new MediaException("No active output in the output table: activate or add one (mpp outputs)");
+        }
+        List<Rendition> renditions = RenditionPlanner.plan(stem(source), info.video().displayWidth(),
+                info.video().displayHeight(), info.video().nominalFrameRate(), ladder);
+        // Before the costly work: a name the file system cannot hold would fail the job only at its export.
+        OutputNames.check(job.sourceName(), renditions);
         // With verifyDuringIngest, ingest reads every packet and decodes the audio; the picture is proved while it is
         // decoded for transcoding (strict), so a source is decoded once, not twice. A damaged source still fails its
         // job as bad input before anything is delivered.
@@ -78,12 +85,6 @@ final class Stages {
         Path dir = folders.ingest(c.job(), c.attempt());
         WorkFolders.deleteTree(dir);
         List<Segment> segments = media.split(source, info, dir, ctx.progress().slice(0.5, 1), ctx.cancel);
-        List<OutputSpec> ladder = control.activeOutputs();
-        if (ladder.isEmpty()) {
-            throw new MediaException("No active output in the output table: activate or add one (mpp outputs)");
-        }
-        List<Rendition> renditions = RenditionPlanner.plan(stem(source), info.video().displayWidth(),
-                info.video().displayHeight(), info.video().nominalFrameRate(), ladder);
         List<String> rows = new ArrayList<>();
         for (Segment s : segments) {
             rows.add(new SegmentTask(c.attempt(), s, renditions, verify).toJson());
@@ -108,7 +109,7 @@ final class Stages {
         Claim c = ctx.claim;
         JobView job = job(c);
         MediaInfo info = MediaInfo.fromJson(job.mediaInfo());
-        SegmentTask task = SegmentTask.fromJson(c.segmentInfo());
+        SegmentTask task = SegmentTask.read(c.segmentInfo(), sourceStem(job), "transcodeJob " + c.taskId() + " (segment " + c.segmentPart() + ")");
         Path segmentFile = folders.ingest(c.job(), task.ingestAttempt()).resolve(task.segment().file());
         if (!Files.isRegularFile(segmentFile)) {
             throw new MediaException("Segment file " + segmentFile + " is missing from the shared work folder");
@@ -133,7 +134,17 @@ final class Stages {
         JobView job = job(c);
         MediaInfo info = MediaInfo.fromJson(job.mediaInfo());
         List<TaskStore.SegmentRow> rows = tasks.segments(c.job());
-        SegmentTask first = SegmentTask.fromJson(rows.get(0).info());
+        if (rows.isEmpty()) {
+            throw new MediaException("Job " + c.job() + " has no transcode task to export");
+        }
+        String stem = sourceStem(job);
+        // Every row's names are checked, not just the first's: the renditions come from the first, but a row edited
+        // anywhere means the job's bookkeeping cannot be trusted.
+        SegmentTask first = null;
+        for (TaskStore.SegmentRow row : rows) {
+            SegmentTask t = SegmentTask.read(row.info(), stem, "the transcodeJob of segment " + row.part());
+            first = first == null ? t : first;
+        }
         List<Rendition> renditions = first.renditions();
         List<Integer> missing = new ArrayList<>();
         for (TaskStore.SegmentRow row : rows) {
@@ -166,6 +177,9 @@ final class Stages {
         Files.deleteIfExists(source);
         folders.purge(c.job());
         deleteStaleTemporaries(out);
+        if (folders.deliveryDir().isPresent()) {
+            Delivery.deleteLeftovers(folders.deliveryDir().get(), c.job());
+        }
         log.info("Job {} ({}) complete: {}", c.job(), job.sourceName(), delivered);
     }
 
@@ -298,6 +312,9 @@ final class Stages {
             case INGEST -> WorkFolders.deleteTree(folders.ingest(c.job(), c.attempt()));
             case TRANSCODE -> {
                 for (Rendition r : SegmentTask.fromJson(c.segmentInfo()).renditions()) {
+                    if (!Names.isPlainFileName(r.label())) {
+                        continue; // An edited row: its own transcode fails it as bad input; nothing to delete by that name.
+                    }
                     Files.deleteIfExists(folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()));
                 }
             }
@@ -318,46 +335,48 @@ final class Stages {
     }
 
     /**
-     * Copies a finished rendition to the delivery folder (atomically) when one is configured, only while the export's
-     * claim is still held: a node that lost it (declared dead, then woke up) must not overwrite a delivery that belongs
-     * to the export's new holder. The copy is written under a temporary name and renamed only after that check.
+     * Copies a finished rendition to the delivery folder when one is configured (never replacing a file: {@link Delivery}),
+     * only while the export's claim is still held, checked before the copy and again before its name is taken: a node
+     * that lost the claim (declared dead, then woke up) must not take a name the export's new holder would deliver under.
      */
     private Path deliver(Claim c, Path rendition) throws IOException {
-        if (!tasks.stillHeld(c)) {
-            throw new LostClaimException(c);
-        }
-        if (folders.deliveryDir().isEmpty()) {
-            return rendition;
-        }
-        Path dir = folders.deliveryDir().get();
-        Files.createDirectories(dir);
-        Path target = dir.resolve(rendition.getFileName());
-        Path temp = dir.resolve("." + rendition.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            Files.copy(rendition, temp, StandardCopyOption.REPLACE_EXISTING);
+        Runnable stillHeld = () -> {
             if (!tasks.stillHeld(c)) {
                 throw new LostClaimException(c);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            if (DiskFullException.isDiskFull(e)) {
-                throw new DiskFullException("Copying " + rendition + " to the delivery folder", target, e);
-            }
-            throw e;
-        } finally {
-            Files.deleteIfExists(temp);
+        };
+        stillHeld.run();
+        if (folders.deliveryDir().isEmpty()) {
+            return rendition;
         }
-        return target;
+        return Delivery.deliver(rendition, folders.deliveryDir().get(), c.job(), c.attempt(), stillHeld);
     }
 
     private JobView job(Claim c) {
         return jobs.job(c.job()).orElseThrow(() -> new LostClaimException(c));
     }
 
-    /** The job's source file; a name escaping the source folder fails the job for good. */
+    /**
+     * The job's source file; a name escaping the source folder, directly or through a linked folder, or naming a
+     * symbolic link, fails the job for good. Links are refused rather than followed: a link's target lies wherever its
+     * maker chose, and reading it would deliver (and the export's clean-up or a quarantine would touch) a file outside
+     * the source folder. A failed job's quarantine moves the link itself; its target is never touched.
+     */
     Path sourceOf(JobView job) {
-        return folders.source(job.sourceName()).orElseThrow(() -> new BadInputException("Source name '" + job.sourceName()
-                + "' is refused: it must be a relative path inside the source folder " + folders.sourceDir()));
+        Path source = folders.source(job.sourceName()).orElseThrow(() -> new BadInputException("Source name '"
+                + Names.printable(job.sourceName()) + "' is refused: it must be a relative path inside the source folder "
+                + folders.sourceDir() + ", not through a symbolic link"));
+        if (Files.isSymbolicLink(source)) {
+            throw new BadInputException("Source '" + Names.printable(job.sourceName()) + "' is refused: it is a symbolic link, and MPP"
+                    + " reads only files that are in the source folder; put the file itself there");
+        }
+        return source;
+    }
+
+    /** The stem the ingest planned the job's renditions from: its source name's, read as a name, not from the disk. */
+    private String sourceStem(JobView job) {
+        return folders.source(job.sourceName()).map(Stages::stem).orElseThrow(() -> new BadInputException("Source name '"
+                + Names.printable(job.sourceName()) + "' is refused: it must be a relative path inside the source folder " + folders.sourceDir()));
     }
 
     static String stem(Path source) {

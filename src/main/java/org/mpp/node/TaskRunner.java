@@ -2,6 +2,7 @@ package org.mpp.node;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one claimed task and settles it whatever happens: completed by the stage, released when the node stops,
- * released for later without a failure when its disk was full, dropped when the claim was lost, failed (permanently
- * for bad input) otherwise. A failure that fails the job quarantines its source and purges its work folders.
+ * released for later without a failure when its work disk was full (a full delivery disk counts as a failure),
+ * dropped when the claim was lost, failed (permanently for bad input) otherwise. A failure that fails the job quarantines its source and purges its work folders.
  * Bookkeeping writes are retried through database blips.
  */
 final class TaskRunner {
@@ -72,7 +73,7 @@ final class TaskRunner {
         } catch (BadInputException e) {
             fail(ctx, what, e, true, policies);
         } catch (Throwable e) {
-            if (DiskFullException.isDiskFull(e)) {
+            if (DiskFullException.isDiskFull(e) && !inDeliveryFolder(e)) {
                 postpone(ctx, what, e);
             } else {
                 fail(ctx, what, e, false, policies);
@@ -112,6 +113,23 @@ final class TaskRunner {
         boolean inWork = full == null || ((DiskFullException) full).path().toAbsolutePath().normalize().startsWith(folders.work());
         log.warn("{}: {} released, retrying in {} s, no failure counted: {}", inWork ? "Work folder full" : "Disk full", what,
                 BigDecimal.valueOf(fullRetry.toMillis(), 3).stripTrailingZeros().toPlainString(), reason);
+    }
+
+    /**
+     * True when the write that found its disk full was a delivery's. That one counts as a failure, bounded by
+     * failureTolerance like any other: giving it back without one re-ran the whole export every
+     * {@code full-retry-seconds} for as long as the delivery disk stayed full. Exports are not claimed while the delivery
+     * folder is below {@code min-free-mb} ({@link WorkFolderSpace#forNode}), so a failure is counted only when a
+     * rendition is larger than the room there.
+     */
+    private boolean inDeliveryFolder(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DiskFullException full) {
+                Path p = full.path().toAbsolutePath().normalize();
+                return folders.deliveryDir().map(p::startsWith).orElse(false);
+            }
+        }
+        return false;
     }
 
     private void fail(TaskContext ctx, String what, Throwable e, boolean permanent, Policies policies) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.mpp.Names;
 import org.mpp.config.Settings;
 import org.mpp.store.Uuids;
 
@@ -41,7 +42,11 @@ public final class WorkFolders {
     }
 
     /**
-     * The source file a job names, refusing names that escape the source folder ("../x", absolute paths).
+     * The source file a job names, refusing names that escape the source folder ("../x", absolute paths) and names that
+     * pass through a symbolic link to a folder ({@code linked/x.mp4} where {@code linked} points elsewhere): whatever a
+     * node does with such a path (read it, delete it after export, quarantine it) would happen outside the source folder.
+     * The file itself may be a link: {@link Stages} refuses to read it, and moving or deleting it acts on the link alone.
+     * The source folder itself may be a link (a mount point, say); only what lies below it is checked.
      *
      * @return empty when the name is not a plain relative path inside the source folder
      */
@@ -59,7 +64,15 @@ public final class WorkFolders {
             return Optional.empty();
         }
         Path resolved = source.resolve(rel).normalize();
-        return resolved.startsWith(source) && !resolved.equals(source) ? Optional.of(resolved) : Optional.empty();
+        if (!resolved.startsWith(source) || resolved.equals(source)) {
+            return Optional.empty();
+        }
+        for (Path folder = resolved.getParent(); !folder.equals(source); folder = folder.getParent()) {
+            if (Files.isSymbolicLink(folder)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(resolved);
     }
 
     /** Segments of a job's ingest attempt: {@code ingest/<uuid>/a<attempt>/}. */
@@ -101,14 +114,41 @@ public final class WorkFolders {
             return Optional.empty();
         }
         Files.createDirectories(quarantine());
-        Path target = quarantine().resolve(Uuids.hex(job) + "-" + sourceFile.getFileName());
+        Path target = quarantine().resolve(quarantineName(sourceFile.getFileName().toString(), job));
         Files.move(sourceFile, target, StandardCopyOption.REPLACE_EXISTING);
         return Optional.of(target);
     }
 
     /** The quarantined copy of a job's source, if any. */
     public Optional<Path> quarantined(String sourceName, UUID job) {
-        return source(sourceName).map(s -> quarantine().resolve(Uuids.hex(job) + "-" + s.getFileName())).filter(Files::isRegularFile);
+        return source(sourceName).map(s -> quarantine().resolve(quarantineName(s.getFileName().toString(), job))).filter(Files::isRegularFile);
+    }
+
+    /**
+     * {@code <uuid hex>-<name>}; when that is longer than the file system's 255 bytes (a source whose name was refused as
+     * too long, say), the name's stem is cut, at a character boundary, to fit, and its extension kept.
+     */
+    static String quarantineName(String name, UUID job) {
+        String prefix = Uuids.hex(job) + "-";
+        int room = Names.NAME_MAX_BYTES - Names.utf8Length(prefix);
+        if (Names.utf8Length(name) <= room) {
+            return prefix + name;
+        }
+        int dot = name.lastIndexOf('.');
+        String ext = dot > 0 && Names.utf8Length(name.substring(dot)) <= 16 ? name.substring(dot) : "";
+        String stem = name.substring(0, name.length() - ext.length());
+        int keep = room - Names.utf8Length(ext);
+        StringBuilder cut = new StringBuilder();
+        for (int i = 0; i < stem.length(); ) {
+            int cp = stem.codePointAt(i);
+            String one = new String(Character.toChars(cp));
+            if (Names.utf8Length(cut.toString()) + Names.utf8Length(one) > keep) {
+                break;
+            }
+            cut.append(one);
+            i += Character.charCount(cp);
+        }
+        return prefix + cut + ext;
     }
 
     /** Deletes a job's ingest and transcode folders. */

@@ -178,6 +178,23 @@ class SubmitAndStatusCommandTest {
         assertThat(text).contains("complete", "100%", "clip720p30.mp4, clip480p30.mp4");
     }
 
+    @Test
+    void statusEscapesControlCharactersInNamesSoThatANameCannotRedrawTheScreenOrFakeARow() {
+        String name = "red\u001b[31m\nfake 2 row\u0007\u202e\u009b\u007f.mp4";
+        cli.db(db -> new JobStore(db).submit(name, 0));
+
+        CliFixture.Run r = cli.run("status");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).doesNotContain("\u001b", "\u0007", "\u202e", "\u009b");
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.subList(0, lines.indexOf(""))).as("JOBS, its header and one row").hasSize(3);
+        assertThat(lines.get(2)).contains("red\\x1b[31m\\nfake 2 row\\x07\\u202e\\x9b\\x7f.mp4");
+        CliFixture.Run json = cli.run("status", "--json");
+        assertThat(json.out()).as("--json escapes them too").doesNotContain("\u007f", "\u0007", "\u202e", "\u009b");
+        assertThat(json.json().get("jobs").get(0).get("sourceName").asText()).as("--json keeps the name").isEqualTo(name);
+    }
+
     private static List<String> filesIn(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
