@@ -59,10 +59,13 @@ public final class SyntheticMedia {
      * @param sampleRate      audio sample rate
      * @param audioSamples    samples per channel
      * @param muxerOptions    options for avformat_write_header (e.g. movflags)
+     * @param startTicks      added to every video pts (ticks of 1/fps) and, as the same time, to the audio: a clip
+     *                        that continues another one's timeline (0 = starts at time zero)
      */
     public record Plan(VideoCodec codec, int width, int height, int fpsNum, int fpsDen, int gop, boolean bFrames,
                        boolean openGop, long[] framePts, long endTicks, boolean[] flash, int displayRotation,
-                       int audioChannels, int sampleRate, long audioSamples, Map<String, String> muxerOptions) {
+                       int audioChannels, int sampleRate, long audioSamples, Map<String, String> muxerOptions,
+                       long startTicks) {
         /** Number of video frames. */
         public int frameCount() {
             return framePts.length;
@@ -117,6 +120,7 @@ public final class SyntheticMedia {
         private int audioChannels = 2;
         private int sampleRate = 48000;
         private final Map<String, String> muxerOptions = new LinkedHashMap<>();
+        private long startTicks;
 
         private Builder() {
         }
@@ -216,6 +220,15 @@ public final class SyntheticMedia {
             return this;
         }
 
+        /**
+         * Shifts every timestamp by {@code ticks} of 1/fps (video) and the same time in samples (audio), as the second
+         * clip of a recording that continues the first one's clock. Frame codes still count from 0.
+         */
+        public Builder startTicks(long ticks) {
+            this.startTicks = ticks;
+            return this;
+        }
+
         /** MP4/MOV: put the index (moov) before the media data. */
         public Builder faststart() {
             return muxerOption("movflags", "+faststart");
@@ -235,7 +248,7 @@ public final class SyntheticMedia {
             long audioSamples = Math.round(seconds * sampleRate);
             if (!video) {
                 return new Plan(null, 0, 0, fpsNum, fpsDen, 0, false, false, new long[0], 0, new boolean[0],
-                        0, audioChannels, sampleRate, audioSamples, Map.copyOf(muxerOptions));
+                        0, audioChannels, sampleRate, audioSamples, Map.copyOf(muxerOptions), startTicks);
             }
             int[] size = codec.encodedSize(width, height);
             long endTicks = Math.round(seconds * fpsNum / fpsDen);
@@ -263,7 +276,7 @@ public final class SyntheticMedia {
             boolean b = codec.supportsBFrames() && (bFrames == null || bFrames);
             boolean open = openGop != null ? openGop : codec.openGopByDefault();
             return new Plan(codec, size[0], size[1], fpsNum, fpsDen, g, b, open, framePts, endTicks, flash,
-                    rotation, audioChannels, sampleRate, audioSamples, Map.copyOf(muxerOptions));
+                    rotation, audioChannels, sampleRate, audioSamples, Map.copyOf(muxerOptions), startTicks);
         }
 
         /** Encodes the clip to {@code file} (replaced if present) and returns it. */
