@@ -93,6 +93,15 @@ final class Decoder implements AutoCloseable {
         throw new BadInputException(what + ": decoding failed (" + Ffmpeg.errorText(ret) + ")");
     }
 
+    /**
+     * The frame's presentation timestamp as its packet carried it, or FFmpeg's guess when the packet had none. Not
+     * {@code best_effort_timestamp} first: after one repeated or backward PTS (a joined file) FFmpeg's guess switches to
+     * decode timestamps for the rest of the stream, which then disagree with the packet index segments were cut on.
+     */
+    static long timestamp(AVFrame frame) {
+        return frame.pts() != avutil.AV_NOPTS_VALUE ? frame.pts() : frame.best_effort_timestamp();
+    }
+
     static boolean isDamaged(AVFrame frame) {
         return frame.decode_error_flags() != 0 || (frame.flags() & AV_FRAME_FLAG_CORRUPT) != 0;
     }

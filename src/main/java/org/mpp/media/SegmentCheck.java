@@ -35,7 +35,7 @@ final class SegmentCheck {
                 }
                 dec.send(more ? pkt : null);
                 while (dec.receive(frame)) {
-                    if (clock.owns(frame.best_effort_timestamp())) {
+                    if (clock.owns(Decoder.timestamp(frame))) {
                         decoded++;
                         damaged += Decoder.isDamaged(frame) ? 1 : 0;
                     }

@@ -127,7 +127,7 @@ final class SegmentTranscoder {
                     continue; // Damaged packet: the decoder conceals; the frame count check below catches loss.
                 }
                 while (dec.receive(decoded)) {
-                    long pts = decoded.best_effort_timestamp();
+                    long pts = Decoder.timestamp(decoded);
                     if (clock == null || !clock.owns(pts)) {
                         avutil.av_frame_unref(decoded);
                         continue;
@@ -137,8 +137,21 @@ final class SegmentTranscoder {
                                 + "had to conceal damage in the frame)", info.file(), clock.sourceTime(pts).toDouble()));
                     }
                     Rational t = clock.sourceTime(pts).minus(videoStart);
-                    if (lastTime != null && t.compareTo(lastTime) <= 0) {
-                        avutil.av_frame_unref(decoded); // A repeated timestamp shows nothing new.
+                    owned++;
+                    progress.update(Math.min(1.0, (double) owned / Math.max(1, segment.frames())));
+                    int order = lastTime == null ? 1 : t.compareTo(lastTime);
+                    if (order < 0) {
+                        // Shown before a frame already placed (timestamps went back, as at a badly joined file): its
+                        // slots are encoded, so it is dropped, as a player's or the ffmpeg CLI's frame-rate filter does.
+                        avutil.av_frame_unref(decoded);
+                        continue;
+                    }
+                    if (order == 0) {
+                        // Two frames at one time (a join whose muxer raised a PTS to keep DTS monotonic): no slot lies
+                        // between them, and the later one is what stays on screen, so it replaces the held frame.
+                        avutil.av_frame_unref(held);
+                        avutil.av_frame_move_ref(held, decoded);
+                        generation++;
                         continue;
                     }
                     if (generation < 0) {
@@ -152,8 +165,6 @@ final class SegmentTranscoder {
                         generation++;
                     }
                     lastTime = t;
-                    owned++;
-                    progress.update(Math.min(1.0, (double) owned / Math.max(1, segment.frames())));
                 }
             }
             if (generation < 0) {
