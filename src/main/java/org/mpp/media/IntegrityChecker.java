@@ -35,6 +35,7 @@ final class IntegrityChecker {
         long videoPackets = 0;
         long videoFrames = 0;
         long damaged = 0;
+        long discarded = 0;
         long indexed;
         try (Demuxer in = Demuxer.open(file);
                 Decoder video = decodeVideo ? Decoder.open(in.stream(v), threads, true, file.toString()) : null;
@@ -65,6 +66,9 @@ final class IntegrityChecker {
                     int stream = more ? pkt.stream_index() : -1;
                     if (more && stream != v && stream != a) {
                         continue;
+                    }
+                    if (stream == v && (pkt.flags() & avcodec.AV_PKT_FLAG_DISCARD) != 0) {
+                        discarded++; // Before an edit list's start: decoded as a reference, never shown.
                     }
                     if (stream == v && pkt.pts() != avutil.AV_NOPTS_VALUE) {
                         position[0] = Rational.time(pkt.pts(), tb).toDouble();
@@ -112,8 +116,8 @@ final class IntegrityChecker {
             throw new BadInputException(file + ": " + errors.size() + (errors.size() >= 20 ? "+" : "")
                     + " decode error(s), first: " + errors.get(0));
         }
-        if (decodeVideo && (videoFrames < videoPackets || damaged > 0)) {
-            throw new BadInputException(file + ": " + videoFrames + " of " + videoPackets + " video frames decoded, "
+        if (decodeVideo && (videoFrames < videoPackets - discarded || damaged > 0)) {
+            throw new BadInputException(file + ": " + videoFrames + " of " + (videoPackets - discarded) + " video frames decoded, "
                     + damaged + " damaged");
         }
         progress.update(1);

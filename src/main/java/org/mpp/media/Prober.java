@@ -49,7 +49,7 @@ final class Prober {
                         + " (supported: up to " + MAX_DIMENSION + " a side and " + MAX_PIXELS + " pixels)");
             }
             PacketIndex idx = PacketIndex.scan(in, v, a, cancel);
-            if (idx.count == 0) {
+            if (idx.shown == 0) {
                 throw new BadInputException(file + ": the video stream has no frames");
             }
             if (vs.nb_frames() > 0 && idx.count < vs.nb_frames()) {
@@ -61,7 +61,7 @@ final class Prober {
             MediaInfo.AudioInfo audio = a < 0 ? null : audioInfo(in.stream(a), idx.audioEnd);
             List<Double> keyframes = new ArrayList<>();
             for (int i = 0; i < idx.count; i++) {
-                if (idx.key[i]) {
+                if (idx.key[i] && !idx.discard[i]) {
                     keyframes.add(Rational.time(idx.pts[i], idx.timeBase).toDouble());
                 }
             }
@@ -95,7 +95,7 @@ final class Prober {
         BytePointer pixName = avutil.av_get_pix_fmt_name(par.format());
         return new MediaInfo.VideoInfo(vs.index(), avcodec.avcodec_get_name(par.codec_id()).getString(), par.width(),
                 par.height(), pixName == null ? "unknown" : pixName.getString(), nominal, avg, vfr, rotation(par),
-                idx.count, idx.startTime(), idx.endTime());
+                idx.shown, idx.startTime(), idx.endTime());
     }
 
     /** Degrees clockwise that turn the stored picture upright, from the display matrix (as FFmpeg's autorotate reads it). */

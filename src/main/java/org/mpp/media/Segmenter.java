@@ -42,7 +42,7 @@ final class Segmenter {
         try (Demuxer in = Demuxer.open(source)) {
             idx = PacketIndex.scan(in, in.bestStream(AVMEDIA_TYPE_VIDEO), -1, cancel);
         }
-        if (idx.count == 0) {
+        if (idx.shown == 0) {
             throw new BadInputException(source + ": the video stream has no frames");
         }
         List<Plan> plans = plan(idx, targetSeconds);
@@ -69,7 +69,7 @@ final class Segmenter {
         cuts.add(0);
         Rational lastStart = idx.startTime();
         for (int i = 1; i < idx.count; i++) {
-            if (idx.key[i] && Rational.time(idx.pts[i], idx.timeBase).compareTo(lastStart.plus(target)) >= 0 && isCut(idx, i)) {
+            if (idx.key[i] && !idx.discard[i] && Rational.time(idx.pts[i], idx.timeBase).compareTo(lastStart.plus(target)) >= 0 && isCut(idx, i)) {
                 cuts.add(i);
                 lastStart = Rational.time(idx.pts[i], idx.timeBase);
             }
@@ -90,7 +90,7 @@ final class Segmenter {
             int fileEnd = openEnd ? nextKey(idx, end) : end;
             long frames = 0;
             for (int i = fileFirst; i < fileEnd; i++) {
-                if (idx.pts[i] >= from && idx.pts[i] < to) {
+                if (!idx.discard[i] && idx.pts[i] >= from && idx.pts[i] < to) {
                     frames++;
                 }
             }

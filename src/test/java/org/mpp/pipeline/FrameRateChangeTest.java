@@ -89,4 +89,23 @@ class FrameRateChangeTest {
 
         assertThat(result.outputs()).allSatisfy(p -> assertThat(p).isRegularFile());
     }
+
+    @Test
+    void editListThatStartsAfterTheFirstFramesIsTranscoded() throws IOException {
+        // Frames at -0.1 s, -0.067 s and -0.033 s: the MP4 muxer writes an edit list that starts at 0, and the demuxer
+        // marks those packets to be decoded (references) but not shown; the decoder drops their frames.
+        Path source = SyntheticMedia.builder().seconds(3).startTicks(-3).write(dir.resolve("edit.mp4"));
+        assertThat(MediaProbe.probe(source).video().orElseThrow().packets()).hasSize(90);
+
+        LocalTranscoder.Result result = transcode(source, 1.0);
+
+        assertThat(result.info().video().frameCount()).isEqualTo(87);
+        assertThat(result.info().video().start().toDouble()).isZero();
+        for (Path out : result.outputs()) {
+            List<MediaDecoder.VideoFrame> frames = MediaDecoder.decodeVideo(out);
+            double fps = MediaProbe.probe(out).video().orElseThrow().rFrameRate();
+            assertThat(frames).as("frames of %s", out).hasSize((int) Math.round(2.9 * fps));
+            assertThat(frames.get(0).code()).as("the edit list's first frame opens %s", out).isEqualTo(3);
+        }
+    }
 }
