@@ -211,7 +211,7 @@ public final class Node implements AutoCloseable {
                     idle(stage, poll);
                     continue;
                 }
-                TaskContext ctx = new TaskContext(claims.get(0), tasks);
+                TaskContext ctx = new TaskContext(claims.get(0), tasks, settings.node().taskStall(), System::nanoTime);
                 running.add(ctx);
                 try {
                     runner().run(ctx, p);
