@@ -26,6 +26,12 @@ final class IntegrityChecker {
      * @throws BadInputException describing the first problem found and where it is
      */
     static void check(Path file, MediaInfo info, int threads, boolean decodeVideo, Progress progress, Cancellation cancel) {
+        check(file, info, threads, decodeVideo, 0, progress, cancel);
+    }
+
+    /** As above, with video decoders that refuse pictures of more than {@code maxPixels} (0 = FFmpeg's default). */
+    static void check(Path file, MediaInfo info, int threads, boolean decodeVideo, long maxPixels, Progress progress,
+            Cancellation cancel) {
         List<String> errors = new CopyOnWriteArrayList<>();
         double[] position = {0};
         AVPacket pkt = avcodec.av_packet_alloc();
@@ -38,7 +44,7 @@ final class IntegrityChecker {
         long discarded = 0;
         long indexed;
         try (Demuxer in = Demuxer.open(file);
-                Decoder video = decodeVideo ? Decoder.open(in.stream(v), threads, true, file.toString()) : null;
+                Decoder video = decodeVideo ? Decoder.open(in.stream(v), threads, true, file.toString(), maxPixels) : null;
                 Decoder audio = a < 0 ? null : Decoder.open(in.stream(a), 1, true, file.toString())) {
             indexed = in.stream(v).nb_frames();
             java.util.function.Consumer<String> collect = msg -> {

@@ -31,6 +31,12 @@ final class PacketIndex {
     final long endPts;
     /** Where the audio track ends, in seconds, or null when there is no audio packet. */
     final Rational audioEnd;
+    /**
+     * The longest stretch with no audio between two audio packets (seconds; zero without audio): the widest step between
+     * packets' times less the narrowest one. And where the packet before it starts.
+     */
+    Rational audioGap = Rational.ZERO;
+    Rational audioGapAt = Rational.ZERO;
 
     private PacketIndex(int stream, Rational timeBase, long[] pts, boolean[] key, boolean[] discard, int count, long endPts,
             Rational audioEnd) {
@@ -63,10 +69,25 @@ final class PacketIndex {
         long end = Long.MIN_VALUE;
         long lastDuration = 0;
         long audioEnd = Long.MIN_VALUE;
+        long audioPrev = Long.MIN_VALUE;
+        long audioMinDelta = Long.MAX_VALUE;
+        long audioMaxDelta = 0;
+        long audioGapAt = 0;
         AVPacket pkt = avcodec.av_packet_alloc();
         try {
             while (demuxer.read(pkt)) {
                 if (pkt.stream_index() == audioStream && pkt.pts() != AV_NOPTS_VALUE) {
+                    // A gap shows as a jump between packets' times (MP4 stretches the packet before it instead, so its end
+                    // says nothing): the widest step less the usual one.
+                    long delta = audioPrev == Long.MIN_VALUE ? 0 : pkt.pts() - audioPrev;
+                    if (delta > 0) {
+                        audioMinDelta = Math.min(audioMinDelta, delta);
+                        if (delta > audioMaxDelta) {
+                            audioMaxDelta = delta;
+                            audioGapAt = audioPrev;
+                        }
+                    }
+                    audioPrev = pkt.pts();
                     audioEnd = Math.max(audioEnd, pkt.pts() + pkt.duration());
                 }
                 if (pkt.stream_index() != videoStream) {
@@ -101,10 +122,35 @@ final class PacketIndex {
         if (idx.shown > 0 && idx.sortedPts[idx.shown - 1] >= end) {
             // Packets without durations (some MPEG-TS, MKV): the last frame lasts one typical frame interval.
             long typical = idx.medianDelta();
-            return new PacketIndex(videoStream, idx.timeBase, pts, key, discard, n,
+            idx = new PacketIndex(videoStream, idx.timeBase, pts, key, discard, n,
                     idx.sortedPts[idx.shown - 1] + (typical > 0 ? typical : lastDuration), idx.audioEnd);
         }
+        if (audioStream >= 0 && audioMaxDelta > audioMinDelta) {
+            idx.audioGap = Rational.time(audioMaxDelta - audioMinDelta, demuxer.timeBase(audioStream));
+            idx.audioGapAt = Rational.time(audioGapAt, demuxer.timeBase(audioStream));
+        }
         return idx;
+    }
+
+    /**
+     * The index of the shown frame (in presentation order) that stays on screen longest: the one before the widest gap
+     * between timestamps, or the last frame when its own duration is longer. -1 without frames.
+     */
+    int longestFrame() {
+        int longest = shown - 1;
+        long most = shown == 0 ? 0 : endPts - sortedPts[shown - 1];
+        for (int i = 1; i < shown; i++) {
+            if (sortedPts[i] - sortedPts[i - 1] > most) {
+                most = sortedPts[i] - sortedPts[i - 1];
+                longest = i - 1;
+            }
+        }
+        return longest;
+    }
+
+    /** How long the shown frame {@code i} (presentation order) stays on screen, in seconds. */
+    Rational frameDuration(int i) {
+        return Rational.time((i + 1 < shown ? sortedPts[i + 1] : endPts) - sortedPts[i], timeBase);
     }
 
     long medianDelta() {

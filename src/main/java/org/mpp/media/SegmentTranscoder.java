@@ -93,6 +93,14 @@ final class SegmentTranscoder {
     static List<Encoded> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
             Function<Rendition, Path> outputFor, double gopSeconds, int decoderThreads, int encoderThreads,
             boolean strict, Progress progress, Cancellation cancel) {
+        return transcode(segmentFile, segment, info, renditions, outputFor, gopSeconds, decoderThreads, encoderThreads, strict, 0,
+                progress, cancel);
+    }
+
+    /** As above, with a video decoder that refuses pictures of more than {@code maxPixels} (0 = FFmpeg's default). */
+    static List<Encoded> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
+            Function<Rendition, Path> outputFor, double gopSeconds, int decoderThreads, int encoderThreads,
+            boolean strict, long maxPixels, Progress progress, Cancellation cancel) {
         Rational videoStart = info.video().start();
         List<Output> outputs = new ArrayList<>();
         AVPacket pkt = avcodec.av_packet_alloc();
@@ -100,7 +108,7 @@ final class SegmentTranscoder {
         AVFrame held = avutil.av_frame_alloc();
         String what = "Transcoding segment " + segment.index() + " of " + info.file();
         try (Demuxer in = Demuxer.open(segmentFile);
-                Decoder dec = Decoder.open(in.stream(0), decoderThreads, false, segmentFile.toString())) {
+                Decoder dec = Decoder.open(in.stream(0), decoderThreads, false, segmentFile.toString(), maxPixels)) {
             for (Rendition r : renditions) {
                 long first = firstSlot(segment.from().minus(videoStart), r.frameRate());
                 long end = firstSlot(segment.to().minus(videoStart), r.frameRate());

@@ -315,7 +315,10 @@ final class MediaWriter {
             }
             new ShortPointer(af.data(0)).put(interleaved, 0, interleaved.length);
         }
-        af.pts(first + plan.startTicks() * plan.sampleRate() * plan.fpsDen() / plan.fpsNum());
+        long pauseSamples = plan.pauseTicks() * plan.sampleRate() * plan.fpsDen() / plan.fpsNum();
+        boolean afterPause = plan.pauseAtTicks() >= 0
+                && first * plan.fpsNum() >= plan.pauseAtTicks() * plan.sampleRate() * plan.fpsDen();
+        af.pts(first + plan.startTicks() * plan.sampleRate() * plan.fpsDen() / plan.fpsNum() + (afterPause ? pauseSamples : 0));
         FfmpegUtil.check(avcodec_send_frame(ac, af), "avcodec_send_frame audio");
         drain(ac, as);
     }
