@@ -126,7 +126,7 @@ class SettingsTest {
         Settings s = Settings.load(Optional.of(conf("")));
 
         assertThat(s.media().limits()).isEqualTo(new Settings.Limits(21600, 5000, 300, 300, 8192L * 8192));
-        assertThat(s.node().taskStall()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(s.node().taskStall()).isEqualTo(java.time.Duration.ofMinutes(20));
         assertThat(new Settings.Media(1, 2, 0, 0).limits()).isEqualTo(s.media().limits());
     }
 
