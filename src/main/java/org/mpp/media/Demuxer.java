@@ -91,6 +91,9 @@ final class Demuxer implements AutoCloseable {
     private static AVDictionary localOnly() {
         AVDictionary opts = new AVDictionary(null);
         avutil.av_dict_set(opts, "protocol_whitelist", "file", 0);
+        // The image demuxer reads a name such as "x%03d.jpg" as a pattern for a sequence of other files; the name is
+        // one file. (A private option of that demuxer: the others leave it unread.)
+        avutil.av_dict_set(opts, "pattern_type", "none", 0);
         return opts;
     }
 

@@ -126,4 +126,17 @@ class BadInputTest {
 
         assertThat(result.outputs()).isNotEmpty().allSatisfy(p -> assertThat(p).isRegularFile());
     }
+
+    @Test
+    void anImageNamedLikeASequencePatternIsOnlyItself() throws IOException {
+        // other001.jpg ... other010.jpg belong to someone else; "other%03d.jpg" is one uploaded picture.
+        SyntheticMedia.builder().codec(org.mpp.testmedia.VideoCodec.MJPEG).noAudio().fps(10).seconds(1)
+                .write(dir.resolve("other%03d.jpg"));
+        assertThat(dir.resolve("other010.jpg")).isRegularFile();
+        Path upload = Files.copy(dir.resolve("other001.jpg"), dir.resolve("other%03d.jpg"));
+
+        org.mpp.media.MediaInfo info = new MediaEngine(LocalTranscoderTest.MEDIA).probe(upload, Cancellation.none());
+
+        assertThat(info.video().frameCount()).isEqualTo(1);
+    }
 }
