@@ -99,7 +99,7 @@ public final class MediaEngine {
     public List<EncodedSegment> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
             Function<Rendition, Path> outputFor, boolean strict, int decoderThreads, int encoderThreads, Progress progress, Cancellation cancel) {
         return times.time(Phase.TRANSCODE, () -> SegmentTranscoder.transcode(segmentFile, segment, info, renditions, outputFor,
-                settings.gopSeconds(), decoderThreads, encoderThreads, strict, settings.limits().maxPixels(), progress, cancel)).stream()
+                settings.gopSeconds(), decoderThreads, encoderThreads, strict, settings.limits(), progress, cancel)).stream()
                 .map(e -> new EncodedSegment(e.rendition(), e.file(), e.frames())).toList();
     }
 

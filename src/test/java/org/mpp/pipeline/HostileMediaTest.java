@@ -93,4 +93,25 @@ class HostileMediaTest {
 
         assertThat(message).contains("grows.ts").contains("decode error");
     }
+
+    @Test
+    void aSegmentOfFramesFarApartProbedUnderLooserLimitsIsRefusedWhileEncoding() throws IOException {
+        // Ingested when the limit was 300 s (or by a node without it); transcoded under a limit of 5 s.
+        Path source = SyntheticMedia.builder().seconds(1).noAudio().pauseBefore(15, 600).write(dir.resolve("gap.mp4"));
+        MediaEngine loose = new MediaEngine(new Settings.Media(10.0, 2.0, 0, 0, DEFAULTS));
+        org.mpp.media.MediaInfo info = loose.probe(source, Cancellation.none());
+        List<org.mpp.media.Segment> segments = loose.split(source, info, dir.resolve("seg"), org.mpp.media.Progress.NONE,
+                Cancellation.none());
+        List<org.mpp.ladder.Rendition> renditions = org.mpp.ladder.RenditionPlanner.plan("gap", 320, 180,
+                info.video().nominalFrameRate(), LocalTranscoderTest.LADDER);
+        MediaEngine strict = new MediaEngine(new Settings.Media(10.0, 2.0, 0, 0, limits(3600, 5000, 5, 300, DEFAULTS.maxPixels())));
+
+        BadInputException e = catchThrowableOfType(BadInputException.class, () -> strict.transcode(
+                dir.resolve("seg").resolve(segments.get(0).file()), segments.get(0), info, renditions,
+                r -> dir.resolve("enc").resolve(r.label() + ".mp4"), false, org.mpp.media.Progress.NONE, Cancellation.none()));
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("segment 0 of").contains("gap.mp4").contains("mpp.media.max-frame-gap-seconds");
+        assertThat(LocalTranscoderTest.leftovers(dir.resolve("enc"))).isEmpty();
+    }
 }
