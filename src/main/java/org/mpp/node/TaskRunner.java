@@ -98,7 +98,12 @@ final class TaskRunner {
         } catch (BadInputException e) {
             fail(ctx, what, e, true, policies);
         } catch (Throwable e) {
-            if (DiskFullException.isDiskFull(e)) {
+            if (ctx.abandoned()) {
+                log.warn("{} ended at last ({}); its failure was recorded when it was abandoned", what, e.toString());
+            } else if (ctx.stalled.get() && !(e instanceof Error)) {
+                // The cancel surfaced wrapped (an export's rendition threads): the stall is the reason.
+                fail(ctx, what, new org.mpp.media.MediaException(ctx.stallReason() + " (" + e.getMessage() + ")"), false, policies);
+            } else if (DiskFullException.isDiskFull(e)) {
                 postpone(ctx, what, e);
             } else {
                 fail(ctx, what, e, false, policies);

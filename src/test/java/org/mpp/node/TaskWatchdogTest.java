@@ -163,4 +163,22 @@ class TaskWatchdogTest {
         worker.join(10_000);
         assertThat(jobs.job(job).orElseThrow().failureReason()).isEqualTo(failed.failureReason());
     }
+
+    @Test
+    void aCancelThatSurfacesWrappedStillNamesTheStall() throws InterruptedException {
+        TaskContext ctx = claimIngest();
+        start(ctx, ONE_TRY, () -> {
+            try {
+                waitForCancel(ctx);
+            } catch (CancelledException e) {
+                throw new org.mpp.media.MediaException("Exporting job failed: " + e.getMessage(), e); // As an export's threads report it.
+            }
+        });
+
+        advance(STALL);
+        ctx.flushProgress();
+        worker.join(10_000);
+
+        assertThat(jobs.job(job).orElseThrow().failureReason()).contains("no progress for 5 s").contains("Exporting job failed");
+    }
 }
