@@ -44,8 +44,13 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
     public record Roles(int ingest, int transcode, int export) {
     }
 
-    /** How a node keeps in touch with the database. */
-    public record Node(Roles roles, java.time.Duration heartbeat, java.time.Duration lease, java.time.Duration poll) {
+    /**
+     * How a node keeps in touch with the database.
+     *
+     * @param taskStall a running task that reports no progress for this long is cancelled and counted as a failure
+     */
+    public record Node(Roles roles, java.time.Duration heartbeat, java.time.Duration lease, java.time.Duration poll,
+            java.time.Duration taskStall) {
     }
 
     /**
@@ -53,8 +58,47 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
      *
      * @param decoderThreads 0 = follow the cores
      * @param encoderThreads 0 = follow the cores
+     * @param limits what a source may demand before it is refused as bad input
      */
-    public record Media(double segmentSeconds, double gopSeconds, int decoderThreads, int encoderThreads) {
+    public record Media(double segmentSeconds, double gopSeconds, int decoderThreads, int encoderThreads, Limits limits) {
+        /** With the limits of reference.conf (tests and tools that only choose the first four). */
+        public Media(double segmentSeconds, double gopSeconds, int decoderThreads, int encoderThreads) {
+            this(segmentSeconds, gopSeconds, decoderThreads, encoderThreads, Limits.reference());
+        }
+
+        /** The same settings with other thread counts. */
+        public Media withThreads(int decoder, int encoder) {
+            return new Media(segmentSeconds, gopSeconds, decoder, encoder, limits);
+        }
+    }
+
+    /**
+     * Caps on what a hostile or broken source can make a node do; a source beyond one fails as bad input naming the key.
+     *
+     * @param maxSourceSeconds longest source accepted (video or audio)
+     * @param maxSegments most segments a source may be cut into
+     * @param maxFrameGapSeconds longest time one video frame may stay on screen: a gap is filled by repeating the frame,
+     *     so frames hours apart would otherwise become millions of encoded frames
+     * @param maxAudioGapSeconds longest silence filled in for a gap in the audio track (or before its start)
+     * @param maxPixels most pixels a picture may have, checked by the probe and by every video decoder (FFmpeg's
+     *     {@code max_pixels}), so a stream that grows mid-file is stopped too
+     */
+    public record Limits(double maxSourceSeconds, int maxSegments, double maxFrameGapSeconds, double maxAudioGapSeconds,
+            long maxPixels) {
+        /** The defaults of the jar's reference.conf. */
+        public static Limits reference() {
+            return read(ConfigFactory.defaultReference());
+        }
+
+        static Limits read(Config c) {
+            long pixels = c.getLong("mpp.media.max-pixels");
+            if (pixels <= 0) {
+                throw new ConfigException.BadValue(c.getValue("mpp.media.max-pixels").origin(), "mpp.media.max-pixels",
+                        "must be more than 0, was " + pixels);
+            }
+            return new Limits(positive(c, "mpp.media.max-source-seconds"), positiveInt(c, "mpp.media.max-segments"),
+                    positive(c, "mpp.media.max-frame-gap-seconds"), positive(c, "mpp.media.max-audio-gap-seconds"), pixels);
+        }
     }
 
     private static final Set<String> OUTPUT_FIELDS = Set.of("maxX", "maxY", "crf", "preset", "profile", "maxFramerate", "audioBitrate");
@@ -111,10 +155,11 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
             Roles roles = new Roles(nonNegative(c, "mpp.node.roles.ingest"), nonNegative(c, "mpp.node.roles.transcode"),
                     nonNegative(c, "mpp.node.roles.export"));
             Media media = new Media(positive(c, "mpp.media.segment-seconds"), positive(c, "mpp.media.gop-seconds"),
-                    nonNegative(c, "mpp.media.decoder-threads"), nonNegative(c, "mpp.media.encoder-threads"));
+                    nonNegative(c, "mpp.media.decoder-threads"), nonNegative(c, "mpp.media.encoder-threads"), Limits.read(c));
             Node node = new Node(roles, java.time.Duration.ofMillis((long) (positive(c, "mpp.node.heartbeat-seconds") * 1000)),
                     java.time.Duration.ofMillis((long) (positive(c, "mpp.node.lease-seconds") * 1000)),
-                    java.time.Duration.ofMillis(positiveInt(c, "mpp.node.poll-millis")));
+                    java.time.Duration.ofMillis(positiveInt(c, "mpp.node.poll-millis")),
+                    java.time.Duration.ofMillis((long) (positive(c, "mpp.node.task-stall-seconds") * 1000)));
             if (node.lease().compareTo(node.heartbeat().multipliedBy(3)) < 0) {
                 throw new ConfigException.BadValue(c.getValue("mpp.node.lease-seconds").origin(), "mpp.node.lease-seconds",
                         "must be at least three heartbeats (" + node.heartbeat().multipliedBy(3).toMillis() / 1000.0 + " s), or live nodes lose their tasks");

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Cancellation {
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    /** Written by the working thread only; read by a watchdog. */
+    private volatile long checks;
 
     /** A token that is never cancelled, for callers that do not need to stop work. */
     public static Cancellation none() {
@@ -23,7 +25,16 @@ public final class Cancellation {
         return cancelled.get();
     }
 
+    /**
+     * How many times the work looked at this flag (between packets and frames): a count that still moves shows the work is
+     * going on even where it reports no progress fraction (a packet scan), and one that stops shows it is stuck.
+     */
+    public long checks() {
+        return checks;
+    }
+
     void check(String operation) {
+        checks = checks + 1; // One thread works on a token: no lost updates that matter.
         if (cancelled.get()) {
             throw new CancelledException(operation);
         }

@@ -38,6 +38,15 @@ final class Decoder implements AutoCloseable {
      *     carry one pointer that {@link LogRouter} can attribute (frame threads log from private copies)
      */
     static Decoder open(AVStream stream, int threads, boolean sliceThreadsOnly, String what) {
+        return open(stream, threads, sliceThreadsOnly, what, 0);
+    }
+
+    /**
+     * As {@link #open(AVStream, int, boolean, String)}, refusing pictures of more than {@code maxPixels} pixels
+     * (FFmpeg's {@code max_pixels}; 0 = FFmpeg's default): a stream may switch to a huge size mid-file, after the probe
+     * saw its first size. FFmpeg then rejects the frame, which the callers report as damage.
+     */
+    static Decoder open(AVStream stream, int threads, boolean sliceThreadsOnly, String what, long maxPixels) {
         AVCodec codec = avcodec_find_decoder(stream.codecpar().codec_id());
         if (codec == null) {
             throw new BadInputException(what + ": no decoder for codec "
@@ -48,6 +57,9 @@ final class Decoder implements AutoCloseable {
         Ffmpeg.check(avcodec_parameters_to_context(ctx, stream.codecpar()), what + ": decoder set-up");
         ctx.pkt_timebase(stream.time_base());
         ctx.thread_count(threads);
+        if (maxPixels > 0) {
+            ctx.max_pixels(maxPixels);
+        }
         if (sliceThreadsOnly) {
             ctx.thread_type(FF_THREAD_SLICE);
         }
@@ -91,6 +103,15 @@ final class Decoder implements AutoCloseable {
             return false;
         }
         throw new BadInputException(what + ": decoding failed (" + Ffmpeg.errorText(ret) + ")");
+    }
+
+    /**
+     * The frame's presentation timestamp as its packet carried it, or FFmpeg's guess when the packet had none. Not
+     * {@code best_effort_timestamp} first: after one repeated or backward PTS (a joined file) FFmpeg's guess switches to
+     * decode timestamps for the rest of the stream, which then disagree with the packet index segments were cut on.
+     */
+    static long timestamp(AVFrame frame) {
+        return frame.pts() != avutil.AV_NOPTS_VALUE ? frame.pts() : frame.best_effort_timestamp();
     }
 
     static boolean isDamaged(AVFrame frame) {

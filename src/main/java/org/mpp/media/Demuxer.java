@@ -24,6 +24,12 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
  */
 final class Demuxer implements AutoCloseable {
     private static final int MAX_ERRORS = 20;
+    /**
+     * Demuxers that read other files or URLs named inside their input. An upload is one file: such an input could make a
+     * node read another job's source, a file outside the work folder or, without the protocol whitelist, a network URL.
+     */
+    static final java.util.Set<String> REFERENCING_FORMATS = java.util.Set.of("hls", "applehttp", "concat", "dash", "imf",
+            "webm_dash_manifest");
     private final Path file;
     private AVFormatContext ctx;
     private final List<String> errors = new CopyOnWriteArrayList<>();
@@ -58,9 +64,13 @@ final class Demuxer implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new MediaException(file + ": cannot read its size: " + e.getMessage(), e);
         }
+        // "file:" with an absolute path: a name such as "concat:a|b" or "http:..." is a file name, never a protocol.
+        String url = "file:" + file.toAbsolutePath();
+        org.bytedeco.ffmpeg.avformat.AVInputFormat format = probeFormat(file, url);
         AVFormatContext ctx = new AVFormatContext(null);
-        AVDictionary opts = new AVDictionary(null);
-        int ret = avformat_open_input(ctx, file.toString(), null, opts);
+        AVDictionary opts = localOnly();
+        avutil.av_dict_set(opts, "format_whitelist", format.name().getString(), 0);
+        int ret = avformat_open_input(ctx, url, format, opts);
         avutil.av_dict_free(opts);
         if (ret < 0) {
             throw new BadInputException(file + ": not a media file FFmpeg can read (" + Ffmpeg.errorText(ret) + ")");
@@ -72,6 +82,50 @@ final class Demuxer implements AutoCloseable {
             throw new BadInputException(file + ": cannot find its streams (" + Ffmpeg.errorText(ret) + ")");
         }
         return d;
+    }
+
+    /**
+     * Options that keep FFmpeg on local files: the {@code file} protocol only, for the input and for anything a demuxer
+     * opens from it.
+     */
+    private static AVDictionary localOnly() {
+        AVDictionary opts = new AVDictionary(null);
+        avutil.av_dict_set(opts, "protocol_whitelist", "file", 0);
+        // The image demuxer reads a name such as "x%03d.jpg" as a pattern for a sequence of other files; the name is
+        // one file. (A private option of that demuxer: the others leave it unread.)
+        avutil.av_dict_set(opts, "pattern_type", "none", 0);
+        return opts;
+    }
+
+    /**
+     * FFmpeg's own guess of the container, made before any demuxer runs, so that one which would read other files or URLs
+     * named inside the input (a playlist, a concat script) is refused before it opens them.
+     */
+    private static org.bytedeco.ffmpeg.avformat.AVInputFormat probeFormat(Path file, String url) {
+        org.bytedeco.ffmpeg.avformat.AVIOContext pb = new org.bytedeco.ffmpeg.avformat.AVIOContext(null);
+        AVDictionary opts = localOnly();
+        int ret = avformat.avio_open2(pb, url, avformat.AVIO_FLAG_READ, null, opts);
+        avutil.av_dict_free(opts);
+        if (ret < 0) {
+            throw new BadInputException(file + ": cannot be opened (" + Ffmpeg.errorText(ret) + ")");
+        }
+        org.bytedeco.ffmpeg.avformat.AVInputFormat format = new org.bytedeco.ffmpeg.avformat.AVInputFormat(null);
+        try {
+            ret = avformat.av_probe_input_buffer2(pb, format, url, null, 0, 0);
+        } finally {
+            avformat.avio_closep(pb);
+        }
+        if (ret < 0 || format.isNull()) {
+            throw new BadInputException(file + ": not a media file FFmpeg can read (" + Ffmpeg.errorText(ret) + ")");
+        }
+        String name = format.name().getString();
+        for (String n : name.split(",")) {
+            if (REFERENCING_FORMATS.contains(n)) {
+                throw new BadInputException(file + ": a " + n + " playlist or script, which names other files or URLs to "
+                        + "read; only self-contained media files are accepted (upload the media itself)");
+            }
+        }
+        return format;
     }
 
     Path file() {

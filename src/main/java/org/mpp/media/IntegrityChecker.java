@@ -26,6 +26,12 @@ final class IntegrityChecker {
      * @throws BadInputException describing the first problem found and where it is
      */
     static void check(Path file, MediaInfo info, int threads, boolean decodeVideo, Progress progress, Cancellation cancel) {
+        check(file, info, threads, decodeVideo, 0, progress, cancel);
+    }
+
+    /** As above, with video decoders that refuse pictures of more than {@code maxPixels} (0 = FFmpeg's default). */
+    static void check(Path file, MediaInfo info, int threads, boolean decodeVideo, long maxPixels, Progress progress,
+            Cancellation cancel) {
         List<String> errors = new CopyOnWriteArrayList<>();
         double[] position = {0};
         AVPacket pkt = avcodec.av_packet_alloc();
@@ -35,9 +41,10 @@ final class IntegrityChecker {
         long videoPackets = 0;
         long videoFrames = 0;
         long damaged = 0;
+        long discarded = 0;
         long indexed;
         try (Demuxer in = Demuxer.open(file);
-                Decoder video = decodeVideo ? Decoder.open(in.stream(v), threads, true, file.toString()) : null;
+                Decoder video = decodeVideo ? Decoder.open(in.stream(v), threads, true, file.toString(), maxPixels) : null;
                 Decoder audio = a < 0 ? null : Decoder.open(in.stream(a), 1, true, file.toString())) {
             indexed = in.stream(v).nb_frames();
             java.util.function.Consumer<String> collect = msg -> {
@@ -65,6 +72,9 @@ final class IntegrityChecker {
                     int stream = more ? pkt.stream_index() : -1;
                     if (more && stream != v && stream != a) {
                         continue;
+                    }
+                    if (stream == v && (pkt.flags() & avcodec.AV_PKT_FLAG_DISCARD) != 0) {
+                        discarded++; // Before an edit list's start: decoded as a reference, never shown.
                     }
                     if (stream == v && pkt.pts() != avutil.AV_NOPTS_VALUE) {
                         position[0] = Rational.time(pkt.pts(), tb).toDouble();
@@ -112,8 +122,8 @@ final class IntegrityChecker {
             throw new BadInputException(file + ": " + errors.size() + (errors.size() >= 20 ? "+" : "")
                     + " decode error(s), first: " + errors.get(0));
         }
-        if (decodeVideo && (videoFrames < videoPackets || damaged > 0)) {
-            throw new BadInputException(file + ": " + videoFrames + " of " + videoPackets + " video frames decoded, "
+        if (decodeVideo && (videoFrames < videoPackets - discarded || damaged > 0)) {
+            throw new BadInputException(file + ": " + videoFrames + " of " + (videoPackets - discarded) + " video frames decoded, "
                     + damaged + " damaged");
         }
         progress.update(1);

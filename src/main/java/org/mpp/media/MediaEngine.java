@@ -46,14 +46,18 @@ public final class MediaEngine {
         org.bytedeco.javacpp.Pointer.trimMemory();
     }
 
-    /** Reads streams, timing, rotation and keyframes without decoding. */
+    /**
+     * Reads streams, timing, rotation and keyframes without decoding, and refuses (as {@link BadInputException}) a source
+     * beyond the limits of {@code mpp.media}: longer than max-source-seconds, a picture over max-pixels, a frame on screen
+     * longer than max-frame-gap-seconds, audio that stops or starts late for longer than max-audio-gap-seconds.
+     */
     public MediaInfo probe(Path source, Cancellation cancel) {
-        return times.time(Phase.PROBE, () -> Prober.probe(source, cancel));
+        return times.time(Phase.PROBE, () -> Prober.probe(source, settings.limits(), cancel));
     }
 
     /** Decodes every video and audio frame; throws {@link BadInputException} on any damage or truncation. */
     public void verify(Path source, MediaInfo info, Progress progress, Cancellation cancel) {
-        times.time(Phase.VERIFY, () -> IntegrityChecker.check(source, info, settings.decoderThreads(), true, progress, cancel));
+        times.time(Phase.VERIFY, () -> IntegrityChecker.check(source, info, settings.decoderThreads(), true, settings.limits().maxPixels(), progress, cancel));
     }
 
     /**
@@ -62,12 +66,15 @@ public final class MediaEngine {
      * video instead of two.
      */
     public void checkStructure(Path source, MediaInfo info, Progress progress, Cancellation cancel) {
-        times.time(Phase.VERIFY, () -> IntegrityChecker.check(source, info, settings.decoderThreads(), false, progress, cancel));
+        times.time(Phase.VERIFY, () -> IntegrityChecker.check(source, info, settings.decoderThreads(), false, settings.limits().maxPixels(), progress, cancel));
     }
 
-    /** Cuts the video at keyframes into segments of about {@code mpp.media.segment-seconds}, in {@code outDir}. */
+    /**
+     * Cuts the video at keyframes into segments of about {@code mpp.media.segment-seconds}, in {@code outDir}; refuses a
+     * source that needs more than {@code mpp.media.max-segments}.
+     */
     public List<Segment> split(Path source, MediaInfo info, Path outDir, Progress progress, Cancellation cancel) {
-        return times.time(Phase.SPLIT, () -> Segmenter.split(source, info, outDir, settings.segmentSeconds(), settings.decoderThreads(), progress, cancel));
+        return times.time(Phase.SPLIT, () -> Segmenter.split(source, info, outDir, settings.segmentSeconds(), settings.decoderThreads(), settings.limits(), progress, cancel));
     }
 
     /** One rendition's encoded segment: where it is and how many frames it holds. */
@@ -92,7 +99,7 @@ public final class MediaEngine {
     public List<EncodedSegment> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
             Function<Rendition, Path> outputFor, boolean strict, int decoderThreads, int encoderThreads, Progress progress, Cancellation cancel) {
         return times.time(Phase.TRANSCODE, () -> SegmentTranscoder.transcode(segmentFile, segment, info, renditions, outputFor,
-                settings.gopSeconds(), decoderThreads, encoderThreads, strict, progress, cancel)).stream()
+                settings.gopSeconds(), decoderThreads, encoderThreads, strict, settings.limits(), progress, cancel)).stream()
                 .map(e -> new EncodedSegment(e.rendition(), e.file(), e.frames())).toList();
     }
 

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import org.mpp.config.Settings;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -21,8 +23,6 @@ import org.bytedeco.javacpp.IntPointer;
 final class Prober {
     /** Frames larger than this on either side are refused as absurd (16K). */
     static final int MAX_DIMENSION = 16384;
-    /** Pictures larger than 8K square are refused: a 0.2 s upload claiming 16000x16000 costs gigabytes to decode. */
-    static final long MAX_PIXELS = 8192L * 8192;
     private static final Rational MAX_SANE_RATE = Rational.of(480);
 
     private Prober() {
@@ -35,6 +35,25 @@ final class Prober {
      *     audio only, no frames, or absurd dimensions
      */
     static MediaInfo probe(Path file, Cancellation cancel) {
+        return probe(file, Settings.Limits.reference(), cancel);
+    }
+
+    /**
+     * Probes {@code file} and checks it against {@code limits}: duration, picture size, the longest time one frame stays
+     * on screen, gaps in the audio.
+     *
+     * @throws BadInputException as {@link #probe(Path, Cancellation)}, or when the source exceeds a limit (naming its key)
+     */
+    static MediaInfo probe(Path file, Settings.Limits limits, Cancellation cancel) {
+        MediaInfo info = probeOnly(file, limits, cancel);
+        if (info.durationSeconds() > limits.maxSourceSeconds()) {
+            throw new BadInputException(String.format(Locale.ROOT, "%s: %.1f s long, more than the %.0f s a source may last "
+                    + "(mpp.media.max-source-seconds)", file, info.durationSeconds(), limits.maxSourceSeconds()));
+        }
+        return info;
+    }
+
+    private static MediaInfo probeOnly(Path file, Settings.Limits limits, Cancellation cancel) {
         try (Demuxer in = Demuxer.open(file)) {
             int v = in.bestStream(AVMEDIA_TYPE_VIDEO);
             if (v < 0) {
@@ -44,12 +63,12 @@ final class Prober {
             AVStream vs = in.stream(v);
             AVCodecParameters par = vs.codecpar();
             if (par.width() <= 0 || par.height() <= 0 || par.width() > MAX_DIMENSION || par.height() > MAX_DIMENSION
-                    || (long) par.width() * par.height() > MAX_PIXELS) {
+                    || (long) par.width() * par.height() > limits.maxPixels()) {
                 throw new BadInputException(file + ": impossible picture size " + par.width() + "x" + par.height()
-                        + " (supported: up to " + MAX_DIMENSION + " a side and " + MAX_PIXELS + " pixels)");
+                        + " (supported: up to " + MAX_DIMENSION + " a side and " + limits.maxPixels() + " pixels, mpp.media.max-pixels)");
             }
             PacketIndex idx = PacketIndex.scan(in, v, a, cancel);
-            if (idx.count == 0) {
+            if (idx.shown == 0) {
                 throw new BadInputException(file + ": the video stream has no frames");
             }
             if (vs.nb_frames() > 0 && idx.count < vs.nb_frames()) {
@@ -57,20 +76,46 @@ final class Prober {
                         + " video frames its index lists are present"
                         + (in.errors().isEmpty() ? "" : " (" + in.errors().get(0) + ")"));
             }
+            checkGaps(file, idx, limits);
             MediaInfo.VideoInfo video = videoInfo(vs, idx);
             MediaInfo.AudioInfo audio = a < 0 ? null : audioInfo(in.stream(a), idx.audioEnd);
             List<Double> keyframes = new ArrayList<>();
             for (int i = 0; i < idx.count; i++) {
-                if (idx.key[i]) {
+                if (idx.key[i] && !idx.discard[i]) {
                     keyframes.add(Rational.time(idx.pts[i], idx.timeBase).toDouble());
                 }
             }
             keyframes.sort(null);
+            if (audio != null && audio.startSeconds() - video.start().toDouble() > limits.maxAudioGapSeconds()) {
+                throw new BadInputException(String.format(Locale.ROOT, "%s: the audio starts %.1f s after the video, more than the "
+                        + "%.0f s of silence that may be filled in (mpp.media.max-audio-gap-seconds)", file,
+                        audio.startSeconds() - video.start().toDouble(), limits.maxAudioGapSeconds()));
+            }
             double duration = Math.max(video.end().toDouble(),
                     audio == null ? 0 : audio.startSeconds() + audio.durationSeconds()) - Math.min(video.start().toDouble(),
                     audio == null ? Double.MAX_VALUE : audio.startSeconds());
             return new MediaInfo(file.toString(), in.context().iformat().name().getString(), size(file), duration,
                     video, audio, keyframes);
+        }
+    }
+
+    /**
+     * A frame stays on screen until the next one, and each output slot of that time repeats it: frames hours apart would
+     * become millions of encoded frames. Audio gaps are filled with silence the same way.
+     */
+    private static void checkGaps(Path file, PacketIndex idx, Settings.Limits limits) {
+        int longest = idx.longestFrame();
+        Rational held = idx.frameDuration(longest);
+        if (held.toDouble() > limits.maxFrameGapSeconds()) {
+            throw new BadInputException(String.format(Locale.ROOT, "%s: the video frame at %.3f s stays on screen for %.1f s, more "
+                    + "than the %.0f s allowed (mpp.media.max-frame-gap-seconds); frames that far apart are not a video to "
+                    + "transcode", file, Rational.time(idx.sortedPts[longest], idx.timeBase).toDouble(), held.toDouble(),
+                    limits.maxFrameGapSeconds()));
+        }
+        if (idx.audioGap.toDouble() > limits.maxAudioGapSeconds()) {
+            throw new BadInputException(String.format(Locale.ROOT, "%s: the audio stops for %.1f s at %.3f s, more than the %.0f s "
+                    + "of silence that may be filled in (mpp.media.max-audio-gap-seconds)", file, idx.audioGap.toDouble(),
+                    idx.audioGapAt.toDouble(), limits.maxAudioGapSeconds()));
         }
     }
 
@@ -95,7 +140,7 @@ final class Prober {
         BytePointer pixName = avutil.av_get_pix_fmt_name(par.format());
         return new MediaInfo.VideoInfo(vs.index(), avcodec.avcodec_get_name(par.codec_id()).getString(), par.width(),
                 par.height(), pixName == null ? "unknown" : pixName.getString(), nominal, avg, vfr, rotation(par),
-                idx.count, idx.startTime(), idx.endTime());
+                idx.shown, idx.startTime(), idx.endTime());
     }
 
     /** Degrees clockwise that turn the stored picture upright, from the display matrix (as FFmpeg's autorotate reads it). */

@@ -18,14 +18,14 @@ final class SegmentCheck {
      *
      * @throws BadInputException when frames are missing
      */
-    static void verify(Path file, Segment segment, int threads) {
+    static void verify(Path file, Segment segment, int threads, long maxPixels) {
         long expected = segment.frames();
         long decoded = 0;
         long damaged = 0;
         AVPacket pkt = avcodec.av_packet_alloc();
         AVFrame frame = avutil.av_frame_alloc();
         try (Demuxer in = Demuxer.open(file);
-                Decoder dec = Decoder.open(in.stream(0), threads, false, file.toString())) {
+                Decoder dec = Decoder.open(in.stream(0), threads, false, file.toString(), maxPixels)) {
             SegmentClock clock = null;
             boolean more = true;
             while (more) {
@@ -35,7 +35,7 @@ final class SegmentCheck {
                 }
                 dec.send(more ? pkt : null);
                 while (dec.receive(frame)) {
-                    if (clock.owns(frame.best_effort_timestamp())) {
+                    if (clock.owns(Decoder.timestamp(frame))) {
                         decoded++;
                         damaged += Decoder.isDamaged(frame) ? 1 : 0;
                     }

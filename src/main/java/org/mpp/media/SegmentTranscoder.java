@@ -9,6 +9,7 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.mpp.Rational;
+import org.mpp.config.Settings;
 import org.mpp.ladder.Rendition;
 
 /**
@@ -39,11 +40,16 @@ final class SegmentTranscoder {
         final VideoFilter filter;
         final VideoEncoder encoder;
         long nextSlot;
+        /** Slots one source frame may fill: its longest allowed time on screen, plus one for rounding. */
+        final long maxRepeats;
+        long repeats;
+        long repeatedGeneration = -1;
         long filteredGeneration = -1;
         AVFrame filtered;
 
-        Output(Rendition r, long firstSlot, long endSlot, Path file, int gopFrames, int threads, int rotation) {
+        Output(Rendition r, long firstSlot, long endSlot, Path file, int gopFrames, int threads, int rotation, double maxGapSeconds) {
             this.rendition = r;
+            this.maxRepeats = (long) Math.ceil(maxGapSeconds * r.frameRate().toDouble()) + 1;
             this.rate = r.frameRate();
             this.firstSlot = firstSlot;
             this.endSlot = endSlot;
@@ -93,6 +99,19 @@ final class SegmentTranscoder {
     static List<Encoded> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
             Function<Rendition, Path> outputFor, double gopSeconds, int decoderThreads, int encoderThreads,
             boolean strict, Progress progress, Cancellation cancel) {
+        return transcode(segmentFile, segment, info, renditions, outputFor, gopSeconds, decoderThreads, encoderThreads, strict,
+                Settings.Limits.reference(), progress, cancel);
+    }
+
+    /**
+     * As above, within {@code limits}: a video decoder that refuses pictures of more than {@code maxPixels}, and no source
+     * frame repeated for longer than {@code maxFrameGapSeconds} (the probe refuses such sources; this holds for a job
+     * probed before the limit was lowered, or by an older node, before the repeats are encoded).
+     */
+    static List<Encoded> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
+            Function<Rendition, Path> outputFor, double gopSeconds, int decoderThreads, int encoderThreads,
+            boolean strict, Settings.Limits limits, Progress progress, Cancellation cancel) {
+        long maxPixels = limits.maxPixels();
         Rational videoStart = info.video().start();
         List<Output> outputs = new ArrayList<>();
         AVPacket pkt = avcodec.av_packet_alloc();
@@ -100,12 +119,13 @@ final class SegmentTranscoder {
         AVFrame held = avutil.av_frame_alloc();
         String what = "Transcoding segment " + segment.index() + " of " + info.file();
         try (Demuxer in = Demuxer.open(segmentFile);
-                Decoder dec = Decoder.open(in.stream(0), decoderThreads, false, segmentFile.toString())) {
+                Decoder dec = Decoder.open(in.stream(0), decoderThreads, false, segmentFile.toString(), maxPixels)) {
             for (Rendition r : renditions) {
                 long first = firstSlot(segment.from().minus(videoStart), r.frameRate());
                 long end = firstSlot(segment.to().minus(videoStart), r.frameRate());
                 outputs.add(new Output(r, first, end, outputFor.apply(r),
-                        VideoEncoder.gopFrames(r.frameRate(), gopSeconds), encoderThreads, info.video().rotation()));
+                        VideoEncoder.gopFrames(r.frameRate(), gopSeconds), encoderThreads, info.video().rotation(),
+                        limits.maxFrameGapSeconds()));
             }
             SegmentClock clock = null;
             long generation = -1;
@@ -127,7 +147,7 @@ final class SegmentTranscoder {
                     continue; // Damaged packet: the decoder conceals; the frame count check below catches loss.
                 }
                 while (dec.receive(decoded)) {
-                    long pts = decoded.best_effort_timestamp();
+                    long pts = Decoder.timestamp(decoded);
                     if (clock == null || !clock.owns(pts)) {
                         avutil.av_frame_unref(decoded);
                         continue;
@@ -137,23 +157,34 @@ final class SegmentTranscoder {
                                 + "had to conceal damage in the frame)", info.file(), clock.sourceTime(pts).toDouble()));
                     }
                     Rational t = clock.sourceTime(pts).minus(videoStart);
-                    if (lastTime != null && t.compareTo(lastTime) <= 0) {
-                        avutil.av_frame_unref(decoded); // A repeated timestamp shows nothing new.
+                    owned++;
+                    progress.update(Math.min(1.0, (double) owned / Math.max(1, segment.frames())));
+                    int order = lastTime == null ? 1 : t.compareTo(lastTime);
+                    if (order < 0) {
+                        // Shown before a frame already placed (timestamps went back, as at a badly joined file): its
+                        // slots are encoded, so it is dropped, as a player's or the ffmpeg CLI's frame-rate filter does.
+                        avutil.av_frame_unref(decoded);
+                        continue;
+                    }
+                    if (order == 0) {
+                        // Two frames at one time (a join whose muxer raised a PTS to keep DTS monotonic): no slot lies
+                        // between them, and the later one is what stays on screen, so it replaces the held frame.
+                        avutil.av_frame_unref(held);
+                        avutil.av_frame_move_ref(held, decoded);
+                        generation++;
                         continue;
                     }
                     if (generation < 0) {
                         avutil.av_frame_move_ref(held, decoded);
                         generation++;
-                        emitUntil(outputs, t, held, generation);
+                        emitUntil(outputs, t, held, generation, what);
                     } else {
-                        emitUntil(outputs, t, held, generation);
+                        emitUntil(outputs, t, held, generation, what);
                         avutil.av_frame_unref(held);
                         avutil.av_frame_move_ref(held, decoded);
                         generation++;
                     }
                     lastTime = t;
-                    owned++;
-                    progress.update(Math.min(1.0, (double) owned / Math.max(1, segment.frames())));
                 }
             }
             if (generation < 0) {
@@ -162,7 +193,7 @@ final class SegmentTranscoder {
             if (owned < segment.frames()) {
                 throw new BadInputException(what + ": decoded " + owned + " of " + segment.frames() + " frames");
             }
-            emitUntil(outputs, null, held, generation);
+            emitUntil(outputs, null, held, generation, what);
             List<Encoded> result = new ArrayList<>();
             for (Output o : outputs) {
                 o.encoder.encode(null, 0);
@@ -189,10 +220,19 @@ final class SegmentTranscoder {
      * {@code frame}. A frame within {@link #TIE} of a threshold counts as at it: segment files round times to the
      * millisecond, and an exact tie (30 fps into 15) must not flip with the rounding.
      */
-    private static void emitUntil(List<Output> outputs, Rational t, AVFrame frame, long generation) {
+    private static void emitUntil(List<Output> outputs, Rational t, AVFrame frame, long generation, String what) {
         Rational late = t == null ? null : t.plus(TIE);
         for (Output o : outputs) {
             while (o.nextSlot < o.endSlot && (late == null || o.threshold(o.nextSlot).compareTo(late) <= 0)) {
+                if (o.repeatedGeneration != generation) {
+                    o.repeatedGeneration = generation;
+                    o.repeats = 0;
+                }
+                if (++o.repeats > o.maxRepeats) {
+                    throw new BadInputException(String.format(java.util.Locale.ROOT, "%s: one source frame would fill more than "
+                            + "%d frames of %s (%.1f s), longer than mpp.media.max-frame-gap-seconds allows", what,
+                            o.maxRepeats - 1, o.rendition.label(), (o.maxRepeats - 1) / o.rate.toDouble()));
+                }
                 if (o.filteredGeneration != generation) {
                     o.filtered = o.filter.apply(frame);
                     o.filteredGeneration = generation;

@@ -38,14 +38,31 @@ final class Segmenter {
      */
     static List<Segment> split(Path source, MediaInfo info, Path outDir, double targetSeconds, int decoderThreads,
             Progress progress, Cancellation cancel) {
+        return split(source, info, outDir, targetSeconds, decoderThreads, org.mpp.config.Settings.Limits.reference(), progress, cancel);
+    }
+
+    /**
+     * As above, within {@code limits}: at most {@code maxSegments} segments, and video decoders that refuse pictures
+     * beyond {@code maxPixels}.
+     *
+     * @throws BadInputException also when the source would need more segments than allowed
+     */
+    static List<Segment> split(Path source, MediaInfo info, Path outDir, double targetSeconds, int decoderThreads,
+            org.mpp.config.Settings.Limits limits, Progress progress, Cancellation cancel) {
         PacketIndex idx;
         try (Demuxer in = Demuxer.open(source)) {
             idx = PacketIndex.scan(in, in.bestStream(AVMEDIA_TYPE_VIDEO), -1, cancel);
         }
-        if (idx.count == 0) {
+        if (idx.shown == 0) {
             throw new BadInputException(source + ": the video stream has no frames");
         }
         List<Plan> plans = plan(idx, targetSeconds);
+        if (plans.size() > limits.maxSegments()) {
+            // Checked before a single segment file is written: a flood of tiny GOPs would fill the work folder and the
+            // task tables.
+            throw new BadInputException(source + ": would be cut into " + plans.size() + " segments of about " + targetSeconds
+                    + " s, more than the " + limits.maxSegments() + " allowed (mpp.media.max-segments)");
+        }
         progress.update(0.1);
         List<Segment> segments = write(source, idx, plans, outDir, progress.slice(0.1, 0.6), cancel);
         // A widened segment (open GOP at a cut) is decoded whole now: if its owned frames do not come out, the source
@@ -56,7 +73,7 @@ final class Segmenter {
         for (int i = 0; i < segments.size(); i++) {
             cancel.check("Segmenting " + source);
             if (plans.get(i).widened) {
-                SegmentCheck.verify(outDir.resolve(segments.get(i).file()), segments.get(i), decoderThreads);
+                SegmentCheck.verify(outDir.resolve(segments.get(i).file()), segments.get(i), decoderThreads, limits.maxPixels());
             }
             verifying.update((i + 1.0) / segments.size());
         }
@@ -69,7 +86,7 @@ final class Segmenter {
         cuts.add(0);
         Rational lastStart = idx.startTime();
         for (int i = 1; i < idx.count; i++) {
-            if (idx.key[i] && Rational.time(idx.pts[i], idx.timeBase).compareTo(lastStart.plus(target)) >= 0 && isCut(idx, i)) {
+            if (idx.key[i] && !idx.discard[i] && Rational.time(idx.pts[i], idx.timeBase).compareTo(lastStart.plus(target)) >= 0 && isCut(idx, i)) {
                 cuts.add(i);
                 lastStart = Rational.time(idx.pts[i], idx.timeBase);
             }
@@ -90,7 +107,7 @@ final class Segmenter {
             int fileEnd = openEnd ? nextKey(idx, end) : end;
             long frames = 0;
             for (int i = fileFirst; i < fileEnd; i++) {
-                if (idx.pts[i] >= from && idx.pts[i] < to) {
+                if (!idx.discard[i] && idx.pts[i] >= from && idx.pts[i] < to) {
                     frames++;
                 }
             }

@@ -147,7 +147,7 @@ public final class Node implements AutoCloseable {
     static Settings.Media mediaSettings(Settings s, TranscodeThreads threads) {
         Settings.Media m = s.media();
         int workers = Math.max(1, s.node().roles().transcode());
-        return new Settings.Media(m.segmentSeconds(), m.gopSeconds(), threads.decoderFor(workers), threads.encoderFor(workers));
+        return m.withThreads(threads.decoderFor(workers), threads.encoderFor(workers));
     }
 
     public UUID id() {
@@ -222,7 +222,7 @@ public final class Node implements AutoCloseable {
                     idle(stage, poll);
                     continue;
                 }
-                TaskContext ctx = new TaskContext(claims.get(0), tasks);
+                TaskContext ctx = new TaskContext(claims.get(0), tasks, settings.node().taskStall(), System::nanoTime);
                 running.add(ctx);
                 try {
                     runner().run(ctx, p);

@@ -47,17 +47,43 @@ final class TaskRunner {
     }
 
     void run(TaskContext ctx, Policies policies) {
-        var c = ctx.claim;
-        String what = c.stage().name().toLowerCase(Locale.ROOT) + " task " + c.taskId() + " of job " + c.job()
-                + (c.segmentPart() >= 0 ? " (segment " + c.segmentPart() + ")" : "");
-        try {
-            switch (c.stage()) {
+        run(ctx, policies, () -> {
+            switch (ctx.claim.stage()) {
                 case INGEST -> stages.ingest(ctx, policies);
                 case TRANSCODE -> stages.transcode(ctx);
                 case EXPORT -> stages.export(ctx);
             }
+        });
+    }
+
+    /** The work of a stage, run under the task's watchdog. */
+    @FunctionalInterface
+    interface Work {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code work} for the task and settles the task as {@link #run(TaskContext, Policies)} describes. */
+    void run(TaskContext ctx, Policies policies, Work work) {
+        var c = ctx.claim;
+        String what = c.stage().name().toLowerCase(Locale.ROOT) + " task " + c.taskId() + " of job " + c.job()
+                + (c.segmentPart() >= 0 ? " (segment " + c.segmentPart() + ")" : "");
+        try {
+            ctx.working(() -> {
+                log.error("Abandoning {}: {}, and it did not stop when cancelled; its worker thread is stuck", what, ctx.stallReason());
+                fail(ctx, what, new org.mpp.media.MediaException(ctx.stallReason() + "; the work did not stop and was abandoned"),
+                        false, policies);
+            });
+            try {
+                work.run();
+            } finally {
+                ctx.done();
+            }
         } catch (CancelledException e) {
-            if (ctx.lost.get()) {
+            if (ctx.abandoned()) {
+                log.warn("Stopped {} at last; its failure was recorded when it was abandoned", what);
+            } else if (ctx.stalled.get()) {
+                fail(ctx, what, new org.mpp.media.MediaException(ctx.stallReason()), false, policies);
+            } else if (ctx.lost.get()) {
                 log.warn("Stopped {}: the claim was lost to another node", what);
             } else if (ctx.stopping.get()) {
                 log.info("Releasing {}: the node is stopping", what);
@@ -73,7 +99,12 @@ final class TaskRunner {
         } catch (BadInputException e) {
             fail(ctx, what, e, true, policies);
         } catch (Throwable e) {
-            if (DiskFullException.isDiskFull(e) && !inDeliveryFolder(e)) {
+            if (ctx.abandoned()) {
+                log.warn("{} ended at last ({}); its failure was recorded when it was abandoned", what, e.toString());
+            } else if (ctx.stalled.get() && !(e instanceof Error)) {
+                // The cancel surfaced wrapped (an export's rendition threads): the stall is the reason.
+                fail(ctx, what, new org.mpp.media.MediaException(ctx.stallReason() + " (" + e.getMessage() + ")"), false, policies);
+            } else if (DiskFullException.isDiskFull(e) && !inDeliveryFolder(e)) {
                 postpone(ctx, what, e);
             } else {
                 fail(ctx, what, e, false, policies);

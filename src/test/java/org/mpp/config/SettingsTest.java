@@ -147,4 +147,24 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.load(Optional.of(socket))).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("socket-timeout");
     }
+
+    @Test
+    void limitsOnHostileMediaAndTheTaskWatchdogHaveDefaults() throws IOException {
+        Settings s = Settings.load(Optional.of(conf("")));
+
+        assertThat(s.media().limits()).isEqualTo(new Settings.Limits(21600, 5000, 300, 300, 8192L * 8192));
+        assertThat(s.node().taskStall()).isEqualTo(java.time.Duration.ofMinutes(20));
+        assertThat(new Settings.Media(1, 2, 0, 0).limits()).isEqualTo(s.media().limits());
+    }
+
+    @Test
+    void limitsCanBeChangedAndMustBePositive() throws IOException {
+        Settings s = Settings.load(Optional.of(conf("mpp.media.max-segments = 7\nmpp.node.task-stall-seconds = 1.5\n")));
+
+        assertThat(s.media().limits().maxSegments()).isEqualTo(7);
+        assertThat(s.node().taskStall()).isEqualTo(java.time.Duration.ofMillis(1500));
+        Path f = conf("mpp.media.max-pixels = 0\n");
+        assertThatThrownBy(() -> Settings.load(Optional.of(f))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("max-pixels");
+    }
 }

@@ -60,7 +60,7 @@ class LostExportClaimTest {
             try (AudioAhead audio = new AudioAhead(media, Thread::new)) {
                 Stages stages = new Stages(media, new WorkFolders(settings.work()), jobs, tasks, new ControlStore(db), audio, threads);
 
-                assertThatThrownBy(() -> stages.export(new TaskContext(stale, tasks))).isInstanceOf(LostClaimException.class);
+                assertThatThrownBy(() -> stages.export(new TaskContext(stale, tasks, Duration.ofMinutes(20), System::nanoTime))).isInstanceOf(LostClaimException.class);
             }
 
             Path delivery = dir.resolve("delivery");

@@ -99,4 +99,44 @@ class BadInputTest {
 
         assertThat(outputs).isNotEmpty().allSatisfy(p -> assertThat(p).isRegularFile());
     }
+
+    @Test
+    void anHlsPlaylistThatNamesAFileElsewhereIsRefusedUnread() throws IOException {
+        Path elsewhere = SyntheticMedia.builder().seconds(1).write(dir.resolve("private").resolve("other-job.ts"));
+        Path playlist = Files.writeString(dir.resolve("upload.m3u8"), "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n"
+                + "#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1.0,\n" + elsewhere.toAbsolutePath() + "\n#EXT-X-ENDLIST\n");
+
+        assertThat(failureOf(playlist)).contains("upload.m3u8").contains("hls playlist").contains("self-contained");
+    }
+
+    @Test
+    void aConcatScriptNamedLikeAVideoIsRefusedUnread() throws IOException {
+        Path elsewhere = SyntheticMedia.builder().seconds(1).write(dir.resolve("private").resolve("other-job.mp4"));
+        Path script = Files.writeString(dir.resolve("clip.mp4"), "ffconcat version 1.0\nfile '" + elsewhere.toAbsolutePath() + "'\n");
+
+        assertThat(failureOf(script)).contains("clip.mp4").contains("concat playlist or script");
+    }
+
+    @Test
+    void aFileNamedLikeAProtocolUrlIsReadAsTheLocalFileItIs() throws IOException {
+        Files.createDirectories(dir.resolve("concat:x"));
+        Path odd = SyntheticMedia.builder().seconds(1).write(dir.resolve("concat:x").resolve("a.mp4|b.mp4"));
+
+        LocalTranscoder.Result result = transcoder.transcode(odd, dir.resolve("out"), (step, f) -> { }, Cancellation.none());
+
+        assertThat(result.outputs()).isNotEmpty().allSatisfy(p -> assertThat(p).isRegularFile());
+    }
+
+    @Test
+    void anImageNamedLikeASequencePatternIsOnlyItself() throws IOException {
+        // other001.jpg ... other010.jpg belong to someone else; "other%03d.jpg" is one uploaded picture.
+        SyntheticMedia.builder().codec(org.mpp.testmedia.VideoCodec.MJPEG).noAudio().fps(10).seconds(1)
+                .write(dir.resolve("other%03d.jpg"));
+        assertThat(dir.resolve("other010.jpg")).isRegularFile();
+        Path upload = Files.copy(dir.resolve("other001.jpg"), dir.resolve("other%03d.jpg"));
+
+        org.mpp.media.MediaInfo info = new MediaEngine(LocalTranscoderTest.MEDIA).probe(upload, Cancellation.none());
+
+        assertThat(info.video().frameCount()).isEqualTo(1);
+    }
 }

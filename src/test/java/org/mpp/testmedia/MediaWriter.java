@@ -260,7 +260,7 @@ final class MediaWriter {
         putPlane(0, y, w, h, is422);
         putPlane(1, u, cw, ch, is422);
         putPlane(2, v, cw, ch, is422);
-        vf.pts(plan.framePts()[index]);
+        vf.pts(plan.framePts()[index] + plan.startTicks());
         vf.duration(frameDuration(index));
         if ((vc.flags() & AV_CODEC_FLAG_QSCALE) != 0) {
             vf.quality(vc.global_quality());
@@ -315,7 +315,10 @@ final class MediaWriter {
             }
             new ShortPointer(af.data(0)).put(interleaved, 0, interleaved.length);
         }
-        af.pts(first);
+        long pauseSamples = plan.pauseTicks() * plan.sampleRate() * plan.fpsDen() / plan.fpsNum();
+        boolean afterPause = plan.pauseAtTicks() >= 0
+                && first * plan.fpsNum() >= plan.pauseAtTicks() * plan.sampleRate() * plan.fpsDen();
+        af.pts(first + plan.startTicks() * plan.sampleRate() * plan.fpsDen() / plan.fpsNum() + (afterPause ? pauseSamples : 0));
         FfmpegUtil.check(avcodec_send_frame(ac, af), "avcodec_send_frame audio");
         drain(ac, as);
     }
@@ -329,7 +332,7 @@ final class MediaWriter {
             FfmpegUtil.check(r, "avcodec_receive_packet");
             if (c == vc) {
                 // exact durations (from the plan, by pts): the MP4 muxer's edit list and VFR need them
-                int i = java.util.Arrays.binarySearch(plan.framePts(), pkt.pts());
+                int i = java.util.Arrays.binarySearch(plan.framePts(), pkt.pts() - plan.startTicks());
                 if (i >= 0) {
                     pkt.duration(frameDuration(i));
                 }

@@ -59,10 +59,16 @@ public final class SyntheticMedia {
      * @param sampleRate      audio sample rate
      * @param audioSamples    samples per channel
      * @param muxerOptions    options for avformat_write_header (e.g. movflags)
+     * @param startTicks      added to every video pts (ticks of 1/fps) and, as the same time, to the audio: a clip
+     *                        that continues another one's timeline (0 = starts at time zero)
+     * @param pauseAtTicks    where the recording pauses (ticks before the pause; -1 = no pause); the audio after it
+     *                        is shifted too
+     * @param pauseTicks      how long the pause lasts
      */
     public record Plan(VideoCodec codec, int width, int height, int fpsNum, int fpsDen, int gop, boolean bFrames,
                        boolean openGop, long[] framePts, long endTicks, boolean[] flash, int displayRotation,
-                       int audioChannels, int sampleRate, long audioSamples, Map<String, String> muxerOptions) {
+                       int audioChannels, int sampleRate, long audioSamples, Map<String, String> muxerOptions,
+                       long startTicks, long pauseAtTicks, long pauseTicks) {
         /** Number of video frames. */
         public int frameCount() {
             return framePts.length;
@@ -117,6 +123,9 @@ public final class SyntheticMedia {
         private int audioChannels = 2;
         private int sampleRate = 48000;
         private final Map<String, String> muxerOptions = new LinkedHashMap<>();
+        private long startTicks;
+        private int pauseFrame = -1;
+        private long pauseTicks;
 
         private Builder() {
         }
@@ -216,6 +225,26 @@ public final class SyntheticMedia {
             return this;
         }
 
+        /**
+         * Shifts every timestamp by {@code ticks} of 1/fps (video) and the same time in samples (audio), as the second
+         * clip of a recording that continues the first one's clock. Frame codes still count from 0.
+         */
+        public Builder startTicks(long ticks) {
+            this.startTicks = ticks;
+            return this;
+        }
+
+        /**
+         * A pause in the recording: frames from {@code frame} on, and the audio from that frame's time on, come
+         * {@code ticks} of 1/fps later, so frame {@code frame - 1} stays on screen that much longer and the audio has a
+         * gap as long. Frame codes still count frames.
+         */
+        public Builder pauseBefore(int frame, long ticks) {
+            this.pauseFrame = frame;
+            this.pauseTicks = ticks;
+            return this;
+        }
+
         /** MP4/MOV: put the index (moov) before the media data. */
         public Builder faststart() {
             return muxerOption("movflags", "+faststart");
@@ -235,7 +264,7 @@ public final class SyntheticMedia {
             long audioSamples = Math.round(seconds * sampleRate);
             if (!video) {
                 return new Plan(null, 0, 0, fpsNum, fpsDen, 0, false, false, new long[0], 0, new boolean[0],
-                        0, audioChannels, sampleRate, audioSamples, Map.copyOf(muxerOptions));
+                        0, audioChannels, sampleRate, audioSamples, Map.copyOf(muxerOptions), startTicks, -1, 0);
             }
             int[] size = codec.encodedSize(width, height);
             long endTicks = Math.round(seconds * fpsNum / fpsDen);
@@ -247,6 +276,12 @@ public final class SyntheticMedia {
             }
             endTicks = t;
             long[] framePts = pts.stream().mapToLong(Long::longValue).toArray();
+            if (pauseFrame > 0 && pauseFrame < framePts.length) {
+                for (int i = pauseFrame; i < framePts.length; i++) {
+                    framePts[i] += pauseTicks;
+                }
+                endTicks += pauseTicks;
+            }
             if (framePts.length > FrameCode.MAX_INDEX + 1) {
                 throw new IllegalArgumentException("too many frames for the frame code: " + framePts.length);
             }
@@ -263,7 +298,8 @@ public final class SyntheticMedia {
             boolean b = codec.supportsBFrames() && (bFrames == null || bFrames);
             boolean open = openGop != null ? openGop : codec.openGopByDefault();
             return new Plan(codec, size[0], size[1], fpsNum, fpsDen, g, b, open, framePts, endTicks, flash,
-                    rotation, audioChannels, sampleRate, audioSamples, Map.copyOf(muxerOptions));
+                    rotation, audioChannels, sampleRate, audioSamples, Map.copyOf(muxerOptions), startTicks,
+                    pauseFrame > 0 && pauseFrame < framePts.length ? framePts[pauseFrame] - pauseTicks : -1, pauseTicks);
         }
 
         /** Encodes the clip to {@code file} (replaced if present) and returns it. */
