@@ -83,6 +83,17 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void theEmbeddedDatabasesFolderIsTheOwnersOnlyEvenWhenItExistedBefore() throws Exception {
+        Path folder = Files.createDirectories(work.resolve("db"));
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        try (Database db = Database.open(embedded(), work)) {
+            // The database file itself is H2's, made with the process's umask: the folder keeps others out of it.
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
+        }
+    }
+
+    @Test
     void aDatabaseMadeWithoutAPasswordGetsTheSecretOnFirstOpen() throws Exception {
         // As earlier versions made it: the same file and URL, the empty password.
         Settings.Db before = new Settings.Db(Optional.of(Database.embeddedUrl(work)), Optional.empty(), Optional.empty(), 2,
