@@ -4,21 +4,14 @@ import static org.mpp.store.schema.Tables.EXPORTJOB;
 import static org.mpp.store.schema.Tables.JOB;
 import static org.mpp.store.schema.Tables.TRANSCODEJOB;
 
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jooq.CaseValueStep;
 import org.jooq.CaseWhenStep;
@@ -30,7 +23,8 @@ import org.jooq.impl.DSL;
 import org.mpp.store.Stage.Columns;
 
 /**
- * Claims, leases, progress, completion and failure of tasks: the one place that decides who runs what.
+ * Claims, leases, progress, completion and failure of tasks: the one place that decides who runs what (the claim
+ * transaction itself lives in {@link Claims}, behind {@link #claim}).
  *
  * <p>A claim is a short locking transaction ({@code SELECT ... FOR UPDATE SKIP LOCKED}, then an update by
  * primary key) that sets the task running under the node, increments its attempt counter (the fencing token)
@@ -41,24 +35,21 @@ import org.mpp.store.Stage.Columns;
  * segment completions share their statements ({@link Batcher}). Thread-safe.
  */
 public final class TaskStore {
-    private static final Pattern MARIADB_VERSION = Pattern.compile("(\\d+)\\.(\\d+)\\.\\d+-MariaDB", Pattern.CASE_INSENSITIVE);
     private final DSLContext dsl;
-    /** Whether the claim index's DESC order is real here, so that one query locks exactly the rows a claim takes. */
-    private final boolean descendingIndexes;
+    private final Claims claims;
     /** How much of a job's transcode is done: the mean over its segments, a completed one counting whole. */
     private static final Field<Double> SEGMENTS_DONE = DSL.avg(DSL.when(TRANSCODEJOB.STATUS.eq(Status.COMPLETED), 1.0)
             .otherwise(TRANSCODEJOB.PROGRESS)).coerce(Double.class);
-    private final Map<Claimer, Batcher<ClaimRequest, List<Claim>>> claimers = new ConcurrentHashMap<>();
     private final Batcher<Claim, Boolean> segmentCompletions = new Batcher<>(this::completeTranscodes);
 
     public TaskStore(Database db) {
-        this(db, honoursDescendingIndexes(db));
+        this(db, Claims.honoursDescendingIndexes(db));
     }
 
     /** With {@code descendingIndexes} false, claims lock one priority level at a time, as on MariaDB before 10.8. */
     TaskStore(Database db, boolean descendingIndexes) {
         this.dsl = db.dsl();
-        this.descendingIndexes = descendingIndexes;
+        this.claims = new Claims(dsl, descendingIndexes);
     }
 
     /** What happened to a failed task. */
@@ -70,163 +61,15 @@ public final class TaskStore {
     }
 
     /**
-     * Claims up to {@code max} ready tasks of a stage for {@code node}, highest priority first, then oldest. Concurrent
-     * claims of one stage for one node share a transaction ({@link Batcher}).
+     * Claims up to {@code max} ready tasks of a stage for {@code node}, highest priority first, then oldest ({@link Claims}).
      */
     public List<Claim> claim(Stage stage, UUID node, int max, Duration lease) {
-        return claimers.computeIfAbsent(new Claimer(stage, node), k -> new Batcher<>(round -> claimRound(stage, node, round)))
-                .call(new ClaimRequest(max, lease));
+        return claims.claim(stage, node, max, lease);
     }
 
-    private record Claimer(Stage stage, UUID node) {
-    }
-
-    private record ClaimRequest(int max, Duration lease) {
-    }
-
-    /** One transaction for every claim in the round; the rows go to the callers in the order they asked. */
-    private void claimRound(Stage stage, UUID node, List<Batcher.Slot<ClaimRequest, List<Claim>>> round) {
-        int total = round.stream().mapToInt(s -> s.request.max()).sum();
-        Duration lease = round.stream().map(s -> s.request.lease()).max(Duration::compareTo).orElseThrow();
-        List<Claim> claims = claimNow(stage, node, total, lease);
-        int next = 0;
-        for (var slot : round) {
-            int end = Math.min(claims.size(), next + slot.request.max());
-            slot.succeed(List.copyOf(claims.subList(next, end)));
-            next = end;
-        }
-    }
-
-    private List<Claim> claimNow(Stage stage, UUID node, int max, Duration lease) {
-        Columns t = stage.t;
-        return Sql.tx(dsl, tx -> {
-            List<Record> rows = new ArrayList<>();
-            Set<Long> taken = new HashSet<>();
-            for (;;) {
-                // Tasks that cannot run are set to error as they are found, so the next look skips them and reaches
-                // further; the runnable ones found before are still ready (and locked by us) and come back again.
-                List<Record> locked = lockReady(tx, stage, max);
-                List<Record> fresh = locked.stream().filter(r -> !taken.contains(r.get(t.id()))).toList();
-                List<Record> runnable = withoutStuckTasks(tx, stage, fresh);
-                runnable.forEach(r -> taken.add(r.get(t.id())));
-                rows.addAll(runnable);
-                if (runnable.size() == fresh.size() || locked.size() < max) {
-                    break;
-                }
-            }
-            if (rows.isEmpty()) {
-                return List.of();
-            }
-            List<Long> ids = rows.stream().map(r -> r.get(t.id())).toList();
-            int updated = tx.update(t.table()).set(t.status(), Status.RUNNING).set(t.node(), Uuids.bytes(node))
-                    .set(t.attempt(), t.attempt().plus(1)).set(t.leaseUntil(), Sql.nowPlus(lease)).set(t.progress(), 0.0)
-                    .where(t.id().in(ids), t.status().eq(Status.READY)).execute();
-            if (updated != ids.size()) {
-                throw new IllegalStateException("Claimed " + ids.size() + " " + stage + " rows under lock but updated " + updated);
-            }
-            List<Claim> claims = new ArrayList<>();
-            for (Record r : rows) {
-                // The rows stay locked from the read to the commit: the attempt just written is the one read plus one.
-                claims.add(new Claim(stage, r.get(t.id()), Uuids.uuid(r.get(t.job())), node, r.get(t.attempt()) + 1,
-                        stage == Stage.TRANSCODE ? r.get(TRANSCODEJOB.SEGMENTPART) : -1,
-                        stage == Stage.TRANSCODE ? r.get(TRANSCODEJOB.SEGMENTINFO) : null));
-                if (stage != Stage.TRANSCODE) {
-                    moveJob(tx, Uuids.uuid(r.get(t.job())), stage == Stage.INGEST ? Status.INGESTING : Status.EXPORTING);
-                }
-            }
-            return claims;
-        });
-    }
-
-    /**
-     * Of the locked ready tasks, those whose job can take them; the others are set to error with the reason in lastError
-     * (in the claim's transaction) and left out. A task whose job row is gone, or whose job is in a state the stage
-     * cannot start from (an operator set it failed or complete by hand while the task was ready), could never be run:
-     * claiming it threw on the forbidden job move and rolled back the whole claim, on every node, at every poll, so one
-     * such row stopped its stage for the whole cluster.
-     */
-    private static List<Record> withoutStuckTasks(DSLContext tx, Stage stage, List<Record> rows) {
-        if (rows.isEmpty()) {
-            return rows;
-        }
-        Columns t = stage.t;
-        Map<UUID, Integer> statusOf = new java.util.HashMap<>();
-        tx.select(JOB.JOBUUID, JOB.STATUS).from(JOB).where(JOB.JOBUUID.in(rows.stream().map(r -> r.get(t.job())).toList()))
-                .forEach(j -> statusOf.put(Uuids.uuid(j.value1()), j.value2()));
-        List<Record> runnable = new ArrayList<>();
-        for (Record r : rows) {
-            Integer status = statusOf.get(Uuids.uuid(r.get(t.job())));
-            String why = status == null ? "its job row is gone" : startsFrom(stage, status) ? null
-                    : "its job is " + Status.jobName(status) + " (" + status + "), from which " + stage.name().toLowerCase(Locale.ROOT)
-                    + " cannot start";
-            if (why == null) {
-                runnable.add(r);
-            } else {
-                tx.update(t.table()).set(t.status(), Status.ERROR).set(t.lastError(), "Not run: " + why).setNull(t.node())
-                        .setNull(t.leaseUntil()).where(t.id().eq(r.get(t.id())), t.status().eq(Status.READY)).execute();
-            }
-        }
-        return runnable;
-    }
-
-    /** Whether a ready task of {@code stage} may be claimed while its job is in {@code jobStatus}. */
-    private static boolean startsFrom(Stage stage, int jobStatus) {
-        return switch (stage) {
-            case INGEST -> Status.jobMoveAllowed(jobStatus, Status.INGESTING);
-            // Segments are ready only while their job transcodes (an ingest's completion and an export's redo move it there).
-            case TRANSCODE -> jobStatus == Status.TRANSCODING;
-            case EXPORT -> Status.jobMoveAllowed(jobStatus, Status.EXPORTING);
-        };
-    }
-
-    /**
-     * Locks up to {@code max} ready tasks of a stage, highest priority first, then oldest, and reads what a claim needs
-     * of them (id, job, attempt; segment number and description for transcode tasks), all in one statement where the
-     * database honours the claim index's order (V3: status, paused, priority DESC, id): the scan then stops at the limit
-     * and skips the rows other claims hold. Where it does not (MariaDB before 10.8 keeps the index ascending), ordering
-     * by "priority DESC, id" would read, sort and lock every ready row, and every concurrent claim would skip them all
-     * and come back empty; there the rows are locked one priority level at a time, within which the index yields id
-     * order.
-     */
+    /** {@link Claims#lockReady}, for the claim contract's tests. */
     List<Record> lockReady(DSLContext tx, Stage stage, int max) {
-        Columns t = stage.t;
-        List<Field<?>> fields = new ArrayList<>(List.of(t.id(), t.job(), t.attempt()));
-        if (stage == Stage.TRANSCODE) {
-            fields.addAll(List.of(TRANSCODEJOB.SEGMENTPART, TRANSCODEJOB.SEGMENTINFO));
-        }
-        Condition waiting = t.status().eq(Status.READY).and(t.paused().isFalse());
-        if (descendingIndexes) {
-            return new ArrayList<>(tx.select(fields).from(t.table()).where(waiting, t.availableAt().le(Sql.now()))
-                    .orderBy(t.priority().desc(), t.id()).limit(max).forUpdate().skipLocked().fetch());
-        }
-        List<Record> rows = new ArrayList<>();
-        Integer level = tx.select(DSL.max(t.priority())).from(t.table()).where(waiting).fetchOne(0, Integer.class);
-        while (level != null && rows.size() < max) {
-            rows.addAll(tx.select(fields).from(t.table()).where(waiting, t.priority().eq(level), t.availableAt().le(Sql.now()))
-                    .orderBy(t.id()).limit(max - rows.size()).forUpdate().skipLocked().fetch());
-            level = tx.select(DSL.max(t.priority())).from(t.table()).where(waiting, t.priority().lt(level)).fetchOne(0, Integer.class);
-        }
-        return rows;
-    }
-
-    /** True where an index keeps a column DESC: MySQL 8, MariaDB 10.8 and later, H2. Older MariaDB parses and ignores it. */
-    static boolean honoursDescendingIndexes(Database db) {
-        try (Connection c = db.dataSource().getConnection()) {
-            DatabaseMetaData md = c.getMetaData();
-            if (md.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2")) {
-                return true;
-            }
-            // Connector/J reports MariaDB as "5.5.5-10.11.19-MariaDB-...", MariaDB's own driver as "10.11.19-MariaDB-...".
-            Matcher m = MARIADB_VERSION.matcher(md.getDatabaseProductVersion());
-            if (m.find()) {
-                int major = Integer.parseInt(m.group(1));
-                return major > 10 || major == 10 && Integer.parseInt(m.group(2)) >= 8;
-            }
-            return md.getDatabaseMajorVersion() >= 8;
-        } catch (SQLException e) {
-            // Claiming one priority level at a time is correct everywhere, only slower.
-            return false;
-        }
+        return claims.lockReady(tx, stage, max);
     }
 
     /**
