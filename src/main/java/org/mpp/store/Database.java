@@ -2,10 +2,7 @@ package org.mpp.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -77,12 +74,7 @@ public final class Database implements AutoCloseable {
         HikariConfig hc = new HikariConfig();
         if (db.url().isEmpty()) {
             try {
-                Path folder = Files.createDirectories(workDir.toAbsolutePath().resolve("db"));
-                // H2 makes its files with the process's umask (usually readable by everyone), and whoever can read the
-                // file can read every row without the secret: the folder keeps other users out.
-                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
-                }
+                EmbeddedSecret.folder(workDir);
             } catch (java.io.IOException e) {
                 throw new StoreException("Cannot create the embedded database folder in " + workDir + ": " + e, e);
             }

@@ -35,11 +35,25 @@ final class EmbeddedSecret {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSecret.class);
     static final String FILE = "secret";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final SecureRandom RANDOM = new SecureRandom();
     /** FileChannel.lock throws when this JVM already holds the lock: threads of one JVM queue here first. */
     private static final Object IN_THIS_JVM = new Object();
 
     private EmbeddedSecret() {
+    }
+
+    /**
+     * Creates the embedded database's folder {@code <work>/db} when missing and makes it its owner's only (0700), also
+     * when it existed before: H2 makes its files with the process's umask (usually readable by everyone), and whoever can
+     * read the file can read every row without the secret.
+     */
+    static Path folder(Path workDir) throws IOException {
+        Path dir = Files.createDirectories(workDir.toAbsolutePath().resolve("db"));
+        if (posix()) {
+            Files.setPosixFilePermissions(dir, OWNER_ONLY_FOLDER);
+        }
+        return dir;
     }
 
     /** The user name and password to open {@code url}, the embedded database of {@code workDir}. */
