@@ -137,8 +137,7 @@ final class Claims {
             if (why == null) {
                 runnable.add(r);
             } else {
-                tx.update(t.table()).set(t.status(), Status.ERROR).set(t.lastError(), "Not run: " + why).setNull(t.node())
-                        .setNull(t.leaseUntil()).where(t.id().eq(r.get(t.id())), t.status().eq(Status.READY)).execute();
+                TaskStore.markNotRun(tx, stage, t.id().eq(r.get(t.id())).and(t.status().eq(Status.READY)), why);
             }
         }
         return runnable;

@@ -387,8 +387,7 @@ public final class TaskStore {
         Condition stillExpired = t.id().eq(taskId).and(t.status().eq(Status.RUNNING)).and(t.leaseUntil().lt(Sql.now()));
         Outcome o = Sql.tx(dsl, tx -> {
             if (tx.selectOne().from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(job))).forUpdate().fetchOne() == null) {
-                tx.update(t.table()).set(t.status(), Status.ERROR).set(t.lastError(), "Not run: its job row is gone").setNull(t.node())
-                        .setNull(t.leaseUntil()).where(stillExpired).execute();
+                markNotRun(tx, s, stillExpired, "its job row is gone");
                 return null;
             }
             return failLocked(tx, s, taskId, job, stillExpired, "abandoned by node " + (node == null ? "?" : Uuids.uuid(node))
@@ -501,6 +500,17 @@ public final class TaskStore {
         Columns t = c.stage().t;
         return t.id().eq(c.taskId()).and(t.node().eq(Uuids.bytes(c.node()))).and(t.attempt().eq(c.attempt()))
                 .and(t.status().eq(Status.RUNNING));
+    }
+
+    /**
+     * Sets the task {@code which} selects to error with "Not run: {@code why}" in its lastError: a task that can never run
+     * (its job row is gone, or its job is in a state the stage cannot start from), so that claims and recovery stop
+     * finding it.
+     */
+    static void markNotRun(DSLContext tx, Stage s, Condition which, String why) {
+        Columns t = s.t;
+        tx.update(t.table()).set(t.status(), Status.ERROR).set(t.lastError(), "Not run: " + why).setNull(t.node()).setNull(t.leaseUntil())
+                .where(which).execute();
     }
 
     /** Zero rows: the claim is lost; more than one: a bug. */
