@@ -363,9 +363,7 @@ final class Stages {
      * the source folder. A failed job's quarantine moves the link itself; its target is never touched.
      */
     Path sourceOf(JobView job) {
-        Path source = folders.source(job.sourceName()).orElseThrow(() -> new BadInputException("Source name '"
-                + Names.printable(job.sourceName()) + "' is refused: it must be a relative path inside the source folder "
-                + folders.sourceDir() + ", not through a symbolic link"));
+        Path source = sourcePath(job);
         if (Files.isSymbolicLink(source)) {
             throw new BadInputException("Source '" + Names.printable(job.sourceName()) + "' is refused: it is a symbolic link, and MPP"
                     + " reads only files that are in the source folder; put the file itself there");
@@ -373,10 +371,16 @@ final class Stages {
         return source;
     }
 
-    /** The stem the ingest planned the job's renditions from: its source name's, read as a name, not from the disk. */
+    /** The stem the ingest planned the job's renditions from: its source name's, read as a name, not from the file. */
     private String sourceStem(JobView job) {
-        return folders.source(job.sourceName()).map(Stages::stem).orElseThrow(() -> new BadInputException("Source name '"
-                + Names.printable(job.sourceName()) + "' is refused: it must be a relative path inside the source folder " + folders.sourceDir()));
+        return stem(sourcePath(job));
+    }
+
+    /** Where the job's source name points inside the source folder; a name escaping it fails the job for good. */
+    private Path sourcePath(JobView job) {
+        return folders.source(job.sourceName()).orElseThrow(() -> new BadInputException("Source name '"
+                + Names.printable(job.sourceName()) + "' is refused: it must be a relative path inside the source folder "
+                + folders.sourceDir() + ", not through a symbolic link"));
     }
 
     static String stem(Path source) {
