@@ -10,6 +10,7 @@ import org.mpp.MppException;
 import org.mpp.media.BadInputException;
 import org.mpp.media.CancelledException;
 import org.mpp.media.DiskFullException;
+import org.mpp.media.MediaException;
 import org.mpp.store.JobStore;
 import org.mpp.store.LostClaimException;
 import org.mpp.store.Policies;
@@ -70,8 +71,7 @@ final class TaskRunner {
         try {
             ctx.working(() -> {
                 log.error("Abandoning {}: {}, and it did not stop when cancelled; its worker thread is stuck", what, ctx.stallReason());
-                fail(ctx, what, new org.mpp.media.MediaException(ctx.stallReason() + "; the work did not stop and was abandoned"),
-                        false, policies);
+                failStalled(ctx, what, "; the work did not stop and was abandoned", policies);
             });
             try {
                 work.run();
@@ -82,7 +82,7 @@ final class TaskRunner {
             if (ctx.abandoned()) {
                 log.warn("Stopped {} at last; its failure was recorded when it was abandoned", what);
             } else if (ctx.stalled.get()) {
-                fail(ctx, what, new org.mpp.media.MediaException(ctx.stallReason()), false, policies);
+                failStalled(ctx, what, "", policies);
             } else if (ctx.lost.get()) {
                 log.warn("Stopped {}: the claim was lost to another node", what);
             } else if (ctx.stopping.get()) {
@@ -103,7 +103,7 @@ final class TaskRunner {
                 log.warn("{} ended at last ({}); its failure was recorded when it was abandoned", what, e.toString());
             } else if (ctx.stalled.get() && !(e instanceof Error)) {
                 // The cancel surfaced wrapped (an export's rendition threads): the stall is the reason.
-                fail(ctx, what, new org.mpp.media.MediaException(ctx.stallReason() + " (" + e.getMessage() + ")"), false, policies);
+                failStalled(ctx, what, " (" + e.getMessage() + ")", policies);
             } else if (DiskFullException.isDiskFull(e) && !inDeliveryFolder(e)) {
                 postpone(ctx, what, e);
             } else {
@@ -161,6 +161,11 @@ final class TaskRunner {
             }
         }
         return false;
+    }
+
+    /** Records the failure of work the watchdog stopped: an ordinary failure, its reason the stall and {@code more}. */
+    private void failStalled(TaskContext ctx, String what, String more, Policies policies) {
+        fail(ctx, what, new MediaException(ctx.stallReason() + more), false, policies);
     }
 
     private void fail(TaskContext ctx, String what, Throwable e, boolean permanent, Policies policies) {
