@@ -138,17 +138,16 @@ public final class WorkFolders {
         String ext = dot > 0 && Names.utf8Length(name.substring(dot)) <= 16 ? name.substring(dot) : "";
         String stem = name.substring(0, name.length() - ext.length());
         int keep = room - Names.utf8Length(ext);
-        StringBuilder cut = new StringBuilder();
-        for (int i = 0; i < stem.length(); ) {
-            int cp = stem.codePointAt(i);
-            String one = new String(Character.toChars(cp));
-            if (Names.utf8Length(cut.toString()) + Names.utf8Length(one) > keep) {
+        int end = 0;
+        for (int bytes = 0; end < stem.length(); ) {
+            int cp = stem.codePointAt(end);
+            bytes += Names.utf8Length(new String(Character.toChars(cp)));
+            if (bytes > keep) {
                 break;
             }
-            cut.append(one);
-            i += Character.charCount(cp);
+            end += Character.charCount(cp);
         }
-        return prefix + cut + ext;
+        return prefix + stem.substring(0, end) + ext;
     }
 
     /** Deletes a job's ingest and transcode folders. */
