@@ -65,15 +65,7 @@ public final class PacketCopy {
             FfmpegUtil.check(av_write_trailer(oc), "trailer");
             return written;
         } finally {
-            av_packet_free(pkt);
-            if (opened) {
-                avio_closep(oc.pb());
-                oc.pb(null);
-            }
-            if (!oc.isNull()) {
-                avformat_free_context(oc);
-            }
-            avformat_close_input(ic);
+            close(ic, oc, pkt, opened);
         }
     }
 
@@ -140,15 +132,20 @@ public final class PacketCopy {
             }
             FfmpegUtil.check(av_write_trailer(oc), "trailer");
         } finally {
-            av_packet_free(pkt);
-            if (opened) {
-                avio_closep(oc.pb());
-                oc.pb(null);
-            }
-            if (!oc.isNull()) {
-                avformat_free_context(oc);
-            }
-            avformat_close_input(ic);
+            close(ic, oc, pkt, opened);
         }
+    }
+
+    /** Frees what a copy opened: the packet, the output file (when it was opened) and context, and the input. */
+    private static void close(AVFormatContext ic, AVFormatContext oc, AVPacket pkt, boolean opened) {
+        av_packet_free(pkt);
+        if (opened) {
+            avio_closep(oc.pb());
+            oc.pb(null);
+        }
+        if (!oc.isNull()) {
+            avformat_free_context(oc);
+        }
+        avformat_close_input(ic);
     }
 }
