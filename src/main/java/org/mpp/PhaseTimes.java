@@ -28,6 +28,8 @@ public final class PhaseTimes {
         AUDIO,
         /** Writing the MP4, index at the front included (export). */
         MUX,
+        /** Cutting the finished renditions into the streaming package's CMAF tracks by packet copy (export). */
+        PACKAGE,
         /**
          * Encoding the source's audio to AAC ahead of the export, after the ingest, while the segments are transcoded
          * (beside the work, not in its way: the export then copies it instead of encoding it at the end).

@@ -18,7 +18,34 @@ import org.mpp.ladder.OutputSpec;
  * Every setting MPP reads, read once and checked at start-up. Defaults live in the jar's reference.conf;
  * nothing here has a fallback of its own. Immutable and thread-safe.
  */
-public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec> ladder) {
+public record Settings(Db db, Work work, Node node, Media media, Packaging packaging, List<OutputSpec> ladder) {
+
+    /** What a finished job is delivered as. */
+    public enum Format { MP4, HLS, DASH }
+
+    /**
+     * The streaming package made beside the MP4 files.
+     *
+     * @param formats what a job delivers: MP4 files, and an HLS and/or DASH package (one set of CMAF segments for both)
+     * @param segmentSeconds length of the package's media segments: a whole multiple of the GOP, so that every segment
+     *     starts with a keyframe
+     * @param thumbnailSeconds time between two scrubbing thumbnails
+     */
+    public record Packaging(Set<Format> formats, double segmentSeconds, double thumbnailSeconds) {
+        /** The reference defaults: every format, 4 s segments, a thumbnail every 5 s. */
+        public static Packaging defaults() {
+            return new Packaging(Set.of(Format.MP4, Format.HLS, Format.DASH), 4, 5);
+        }
+
+        public Packaging {
+            formats = Set.copyOf(formats);
+        }
+
+        /** Whether a package folder is made at all (HLS or DASH asked for). */
+        public boolean streaming() {
+            return formats.contains(Format.HLS) || formats.contains(Format.DASH);
+        }
+    }
 
     /**
      * Database connection; an empty url means the embedded H2 database in the work folder.
@@ -175,10 +202,34 @@ public record Settings(Db db, Work work, Node node, Media media, List<OutputSpec
                     positiveInt(c, "mpp.db.pool-size"), java.time.Duration.ofMillis((long) (positive(c, "mpp.db.connect-timeout") * 1000)),
                     socketTimeout, java.time.Duration.ofMillis((long) (nonNegativeDouble(c, "mpp.db.startup-wait-seconds") * 1000)),
                     statementTimeout);
-            return new Settings(db, work, node, media, ladder(c));
+            return new Settings(db, work, node, media, packaging(c, media), ladder(c));
         } catch (ConfigException e) {
             throw new ConfigurationException("Bad configuration: " + e.getMessage(), e);
         }
+    }
+
+    private static Packaging packaging(Config c, Media media) {
+        Set<Format> formats = new java.util.HashSet<>();
+        for (String f : c.getStringList("mpp.packaging.formats")) {
+            try {
+                formats.add(Format.valueOf(f.trim().toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException.BadValue(c.getValue("mpp.packaging.formats").origin(), "mpp.packaging.formats",
+                        "'" + f + "' is not a format: use mp4, hls and/or dash");
+            }
+        }
+        if (formats.isEmpty()) {
+            throw new ConfigException.BadValue(c.getValue("mpp.packaging.formats").origin(), "mpp.packaging.formats",
+                    "must name at least one of mp4, hls, dash: a job must deliver something");
+        }
+        double segment = positive(c, "mpp.packaging.segment-seconds");
+        double gops = segment / media.gopSeconds();
+        if (Math.abs(gops - Math.rint(gops)) > 1e-9 || Math.rint(gops) < 1) {
+            throw new ConfigException.BadValue(c.getValue("mpp.packaging.segment-seconds").origin(), "mpp.packaging.segment-seconds",
+                    "must be a whole multiple of mpp.media.gop-seconds (" + media.gopSeconds() + "), so that every segment starts with a"
+                            + " keyframe; " + segment + " is not");
+        }
+        return new Packaging(formats, segment, positive(c, "mpp.packaging.thumbnail-seconds"));
     }
 
     private static void rejectUnknownKeys(Config mpp, Config reference) {

@@ -33,7 +33,8 @@ public final class Cancellation {
         return checks;
     }
 
-    void check(String operation) {
+    /** Throws {@link CancelledException} naming {@code operation} when cancelled; counts the look otherwise. */
+    public void check(String operation) {
         checks = checks + 1; // One thread works on a token: no lost updates that matter.
         if (cancelled.get()) {
             throw new CancelledException(operation);

@@ -57,7 +57,7 @@ public class DiskFullException extends MediaException {
     }
 
     /** Turns an I/O error of a write into a {@link DiskFullException} when it says the disk is full. */
-    static MediaException of(String what, Path path, IOException e) {
+    public static MediaException of(String what, Path path, IOException e) {
         return isDiskFull(e) ? new DiskFullException(what, path, e) : new MediaException(what + " failed: " + e, e);
     }
 

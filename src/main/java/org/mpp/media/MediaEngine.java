@@ -142,4 +142,21 @@ public final class MediaEngine {
             Progress progress, Cancellation cancel) {
         RenditionExporter.export(encodedSegments, source, info, rendition.spec().audioBitrate(), output, progress, cancel, times, audio);
     }
+
+    /** A finished rendition's MP4 to take one track from, and the folder name that track gets in the package. */
+    public record TrackSource(String id, Path file) {
+    }
+
+    /**
+     * Cuts finished renditions into the CMAF tracks of a streaming package by packet copy (no re-encode): the video of
+     * each of {@code videos} (largest first: the first sets the cut times) and the audio of each of {@code audios}, into
+     * {@code dir/<id>/} as {@code init.mp4} and numbered media segments. Every segment starts with a keyframe, at the same
+     * time in every video track; a segment ends at the first keyframe at least {@code segmentSeconds} after its start.
+     *
+     * @throws MediaException when a file cannot be read or the renditions' keyframes do not line up
+     */
+    public List<CmafTrack> writeCmafTracks(List<TrackSource> videos, List<TrackSource> audios, double segmentSeconds, Path dir,
+            Cancellation cancel) {
+        return times.time(Phase.PACKAGE, () -> CmafPackager.write(videos, audios, segmentSeconds, dir, cancel));
+    }
 }

@@ -1,0 +1,149 @@
+package org.mpp.packaging;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.mpp.config.Settings;
+import org.mpp.config.Settings.Format;
+import org.mpp.ladder.Rendition;
+import org.mpp.media.Cancellation;
+import org.mpp.media.CmafTrack;
+import org.mpp.media.DiskFullException;
+import org.mpp.media.MediaEngine;
+import org.mpp.media.MediaEngine.TrackSource;
+
+/**
+ * Makes a job's streaming package from its finished MP4 renditions: the folder {@code <stem>-stream/} beside them with
+ * one set of CMAF tracks (a video track per rendition, an audio track per audio bit rate), the HLS playlists and/or the
+ * DASH manifest over them, a poster and scrubbing thumbnails. Everything is cut by packet copy; nothing is re-encoded.
+ *
+ * <p>The package is built in a hidden folder beside its target and renamed into place when complete, its manifests
+ * written last: no reader ever sees a playlist naming a file that is not there, and a failed or cancelled attempt
+ * leaves nothing under the package's name. Thread-safe: packages of different jobs may be written at once.
+ */
+public final class StreamPackager {
+    /** The package folder's name is the source's stem plus this. */
+    public static final String SUFFIX = "-stream";
+    private final MediaEngine media;
+    private final Settings.Packaging settings;
+
+    /** A finished rendition: what it is and its MP4 file. */
+    public record Rendered(Rendition rendition, Path file) {
+    }
+
+    /** A written package: its folder and its manifests (the HLS master playlist and/or the DASH manifest), in it. */
+    public record StreamPackage(Path dir, List<Path> manifests) {
+    }
+
+    public StreamPackager(MediaEngine media, Settings.Packaging settings) {
+        this.media = media;
+        this.settings = settings;
+    }
+
+    /** The package's folder name for a source's stem. */
+    public static String folderName(String stem) {
+        return stem + SUFFIX;
+    }
+
+    /**
+     * Writes {@code outDir/<stem>-stream/} from {@code renditions} (ladder order, largest first), replacing what an earlier
+     * attempt left there. Empty when the formats ask for neither HLS nor DASH.
+     *
+     * @param withAudio whether the renditions carry an audio track (the source had one)
+     * @throws org.mpp.media.MediaException when a rendition cannot be read or packaged
+     * @throws DiskFullException when the folder's file system is full
+     */
+    public Optional<StreamPackage> write(String stem, List<Rendered> renditions, boolean withAudio, Path outDir, Cancellation cancel) {
+        if (!settings.streaming()) {
+            return Optional.empty();
+        }
+        if (renditions.isEmpty()) {
+            throw new IllegalArgumentException("No rendition to package for " + stem);
+        }
+        Path target = outDir.resolve(folderName(stem));
+        Path temp = outDir.resolve("." + folderName(stem) + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try {
+            Files.createDirectories(temp);
+            List<Path> manifests = build(renditions, withAudio, temp, cancel);
+            cancel.check("Packaging " + target);
+            deleteTree(target);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            return Optional.of(new StreamPackage(target, manifests.stream().map(m -> target.resolve(temp.relativize(m))).toList()));
+        } catch (IOException e) {
+            throw DiskFullException.of("Writing the streaming package " + target, target, e);
+        } finally {
+            deleteTree(temp);
+        }
+    }
+
+    private List<Path> build(List<Rendered> renditions, boolean withAudio, Path dir, Cancellation cancel) throws IOException {
+        List<TrackSource> videos = new ArrayList<>();
+        Map<Integer, TrackSource> audios = new LinkedHashMap<>();
+        for (Rendered r : renditions) {
+            videos.add(new TrackSource("video-" + r.rendition().label(), r.file()));
+            int kbps = r.rendition().spec().audioBitrate();
+            if (withAudio) {
+                audios.putIfAbsent(kbps, new TrackSource("audio-" + kbps + "k", r.file()));
+            }
+        }
+        List<CmafTrack> tracks = media.writeCmafTracks(videos, List.copyOf(audios.values()), settings.segmentSeconds(), dir, cancel);
+        Map<String, CmafTrack> byId = new LinkedHashMap<>();
+        tracks.forEach(t -> byId.put(t.id(), t));
+        List<Path> manifests = new ArrayList<>();
+        // Manifests last: everything they name is written by now.
+        if (settings.formats().contains(Format.HLS)) {
+            List<HlsPlaylists.Variant> variants = new ArrayList<>();
+            Map<CmafTrack, String> audioNames = new LinkedHashMap<>();
+            for (Rendered r : renditions) {
+                CmafTrack video = byId.get("video-" + r.rendition().label());
+                TrackSource audioSource = audios.get(r.rendition().spec().audioBitrate());
+                CmafTrack audio = audioSource == null ? null : byId.get(audioSource.id());
+                variants.add(new HlsPlaylists.Variant(video, audio));
+                if (audio != null) {
+                    audioNames.put(audio, "AAC " + r.rendition().spec().audioBitrate() + " kb/s");
+                }
+            }
+            for (CmafTrack t : tracks) {
+                write(dir.resolve(t.id()).resolve(HlsPlaylists.MEDIA), HlsPlaylists.media(t));
+                if (t.kind() == CmafTrack.Kind.VIDEO) {
+                    write(dir.resolve(t.id()).resolve(HlsPlaylists.IFRAMES), HlsPlaylists.iFrames(t));
+                }
+            }
+            manifests.add(write(dir.resolve(HlsPlaylists.MASTER), HlsPlaylists.master(variants, audioNames)));
+        }
+        if (settings.formats().contains(Format.DASH)) {
+            manifests.add(write(dir.resolve(DashManifest.NAME), DashManifest.of(tracks)));
+        }
+        return manifests;
+    }
+
+    private static Path write(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** Removes a folder and everything in it, if it exists. */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("Cannot remove " + dir, e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+    }
+}
