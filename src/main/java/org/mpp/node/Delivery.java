@@ -2,7 +2,9 @@ package org.mpp.node;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.UUID;
 import org.mpp.MppException;
@@ -69,6 +71,108 @@ final class Delivery {
     }
 
     /**
+     * Copies the streaming package {@code folder} into {@code dir} under the first free name of the rule above (the folder's
+     * name, then with "-" and 8 or 32 hex digits of the job's UUID after it). The copy is made in a hidden folder and renamed
+     * onto the name, which fails when a folder of files holds it: players and CDNs never see a half-copied package. A name
+     * already holding exactly this package counts as this job's own when the export is a retry, as for a rendition.
+     *
+     * @return the delivered folder
+     * @throws DiskFullException when the delivery folder's file system is full
+     * @throws MppException when all three names are taken by other folders or files
+     */
+    static Path deliverFolder(Path folder, Path dir, UUID job, int attempt, Runnable beforePublish) throws IOException {
+        String name = folder.getFileName().toString();
+        String hex = Uuids.hex(job);
+        List<String> names = List.of(name, name + "-" + hex.substring(0, 8), name + "-" + hex);
+        Path temp = dir.resolve(tempPrefix(job) + UUID.randomUUID() + ".part");
+        try {
+            Files.createDirectories(dir);
+            copyTree(folder, temp);
+            beforePublish.run();
+            for (String candidate : names) {
+                Path target = dir.resolve(candidate);
+                if (publishFolder(temp, target)) {
+                    return target;
+                }
+                if (attempt > 1 && sameTree(target, folder)) {
+                    return target;
+                }
+            }
+        } catch (IOException e) {
+            if (DiskFullException.isDiskFull(e)) {
+                throw new DiskFullException("Copying " + folder + " to the delivery folder", dir.resolve(name), e);
+            }
+            throw e;
+        } finally {
+            WorkFolders.deleteTree(temp);
+        }
+        throw new MppException("Cannot deliver " + folder + ": " + names + " all exist in the delivery folder " + dir
+                + " and hold other files; move them away, then retry the job");
+    }
+
+    /** Renames {@code temp} onto {@code target}; false when {@code target} exists (a rename replaces only an empty folder). */
+    private static boolean publishFolder(Path temp, Path target) throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !isEmptyFolder(target)) {
+            return false;
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException e) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                return false; // Taken between the look and the rename.
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isEmptyFolder(Path p) throws IOException {
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (var entries = Files.list(p)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    /** Whether {@code a} is a folder holding the same files, with the same bytes, as {@code b}. */
+    private static boolean sameTree(Path a, Path b) throws IOException {
+        if (!Files.isDirectory(a, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        List<String> left;
+        List<String> right;
+        try (var wa = Files.walk(a); var wb = Files.walk(b)) {
+            left = wa.map(p -> a.relativize(p).toString()).sorted().toList();
+            right = wb.map(p -> b.relativize(p).toString()).sorted().toList();
+        }
+        if (!left.equals(right)) {
+            return false;
+        }
+        for (String rel : left) {
+            Path x = a.resolve(rel);
+            Path y = b.resolve(rel);
+            if (Files.isRegularFile(y, LinkOption.NOFOLLOW_LINKS) && !sameContent(x, y)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Deletes the hidden temporary copies an earlier export attempt of {@code job} left in the delivery folder when it was
      * killed mid-copy: they carry the job's UUID, so no other job's copy in progress is touched, and any attempt of this
      * job still copying has lost its claim.
@@ -80,7 +184,7 @@ final class Delivery {
         String prefix = tempPrefix(job);
         try (var files = Files.list(dir)) {
             for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".part")).toList()) {
-                Files.deleteIfExists(p);
+                WorkFolders.deleteTree(p); // A rendition's copy, or a package's folder.
             }
         }
     }

@@ -127,7 +127,7 @@ public final class Node implements AutoCloseable {
         TranscodeThreads transcodeThreads = new TranscodeThreads(settings.media(), Runtime.getRuntime().availableProcessors());
         this.media = new MediaEngine(mediaSettings(settings, transcodeThreads), times);
         this.audioAhead = new AudioAhead(media, named("mpp-audio-ahead"));
-        this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead, transcodeThreads);
+        this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead, transcodeThreads, settings.packaging());
         this.roomToClaim = WorkFolderSpace.forNode(folders, settings.work().minFreeBytes());
     }
 

@@ -10,9 +10,11 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.mpp.Names;
+import org.mpp.config.Settings;
 import org.mpp.ladder.OutputSpec;
 import org.mpp.ladder.Rendition;
 import org.mpp.ladder.RenditionPlanner;
@@ -32,6 +34,8 @@ import org.mpp.store.LostClaimException;
 import org.mpp.store.Policies;
 import org.mpp.store.Status;
 import org.mpp.store.TaskStore;
+import org.mpp.packaging.StreamPackager;
+import org.mpp.packaging.StreamPackager.StreamPackage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +53,11 @@ final class Stages {
     private final ControlStore control;
     private final AudioAhead audioAhead;
     private final TranscodeThreads transcodeThreads;
+    private final Settings.Packaging packaging;
+    private final StreamPackager packager;
 
     Stages(MediaEngine media, WorkFolders folders, JobStore jobs, TaskStore tasks, ControlStore control, AudioAhead audioAhead,
-            TranscodeThreads transcodeThreads) {
+            TranscodeThreads transcodeThreads, Settings.Packaging packaging) {
         this.media = media;
         this.folders = folders;
         this.jobs = jobs;
@@ -59,6 +65,8 @@ final class Stages {
         this.control = control;
         this.audioAhead = audioAhead;
         this.transcodeThreads = transcodeThreads;
+        this.packaging = packaging;
+        this.packager = new StreamPackager(media, packaging);
     }
 
     /** Probe, plan the renditions and check their names, optionally verify, cut into segments, queue one transcode task per segment. */
@@ -126,8 +134,9 @@ final class Stages {
     }
 
     /**
-     * Check every segment of every rendition, join them with the audio, deliver, complete the job, then delete
-     * the source and the job's work folders. Missing segments go back to transcode instead.
+     * Check every segment of every rendition, join them with the audio, cut the streaming package from the joined files,
+     * deliver, complete the job, then delete the source and the job's work folders. Missing segments go back to transcode
+     * instead.
      */
     void export(TaskContext ctx) throws IOException {
         Claim c = ctx.claim;
@@ -162,9 +171,19 @@ final class Stages {
         Path source = sourceOf(job);
         Path out = folders.export(c.job());
         List<Path> exported = exportRenditions(ctx, rows, renditions, first.ingestAttempt(), source, info, out);
+        List<StreamPackager.Rendered> rendered = new ArrayList<>();
+        for (int i = 0; i < renditions.size(); i++) {
+            rendered.add(new StreamPackager.Rendered(renditions.get(i), exported.get(i)));
+        }
+        Optional<StreamPackage> streaming = packager.write(stem, rendered, info.audio() != null, out, ctx.cancel);
         List<Path> delivered = new ArrayList<>();
-        for (Path target : exported) {
-            delivered.add(deliver(c, target));
+        if (packaging.formats().contains(Settings.Format.MP4)) {
+            for (Path target : exported) {
+                delivered.add(deliver(c, target));
+            }
+        }
+        if (streaming.isPresent()) {
+            delivered.addAll(deliver(c, streaming.get()));
         }
         if (!tasks.stillHeld(c)) {
             throw new LostClaimException(c);
@@ -177,6 +196,11 @@ final class Stages {
         Files.deleteIfExists(source);
         folders.purge(c.job());
         deleteStaleTemporaries(out);
+        if (!packaging.formats().contains(Settings.Format.MP4)) {
+            for (Path mp4 : exported) {
+                Files.deleteIfExists(mp4); // Made only to cut the package from.
+            }
+        }
         if (folders.deliveryDir().isPresent()) {
             Delivery.deleteLeftovers(folders.deliveryDir().get(), c.job());
         }
@@ -323,13 +347,14 @@ final class Stages {
     }
 
     /**
-     * Deletes hidden temporary files left beside the renditions by an earlier export attempt that was killed mid-write
-     * (the export folder is never purged, so nothing else would). Any writer still busy there has lost its claim.
+     * Deletes hidden temporary files (and package folders) left beside the renditions by an earlier export attempt that was
+     * killed mid-write (the export folder is never purged, so nothing else would). Any writer still busy there has lost its
+     * claim.
      */
     private static void deleteStaleTemporaries(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
             for (Path p : files.filter(f -> f.getFileName().toString().startsWith(".") && f.getFileName().toString().endsWith(".tmp")).toList()) {
-                Files.deleteIfExists(p);
+                WorkFolders.deleteTree(p);
             }
         }
     }
@@ -350,6 +375,24 @@ final class Stages {
             return rendition;
         }
         return Delivery.deliver(rendition, folders.deliveryDir().get(), c.job(), c.attempt(), stillHeld);
+    }
+
+    /**
+     * Copies the streaming package to the delivery folder like a rendition ({@link Delivery#deliverFolder}) when one is
+     * configured; returns its manifests where they were delivered.
+     */
+    private List<Path> deliver(Claim c, StreamPackage streaming) throws IOException {
+        Runnable stillHeld = () -> {
+            if (!tasks.stillHeld(c)) {
+                throw new LostClaimException(c);
+            }
+        };
+        stillHeld.run();
+        if (folders.deliveryDir().isEmpty()) {
+            return streaming.manifests();
+        }
+        Path folder = Delivery.deliverFolder(streaming.dir(), folders.deliveryDir().get(), c.job(), c.attempt(), stillHeld);
+        return streaming.manifests().stream().map(m -> folder.resolve(streaming.dir().relativize(m))).toList();
     }
 
     private JobView job(Claim c) {

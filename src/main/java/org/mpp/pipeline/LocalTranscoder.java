@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.mpp.config.Settings;
 import org.mpp.ladder.OutputSpec;
 import org.mpp.ladder.Rendition;
 import org.mpp.ladder.RenditionPlanner;
@@ -19,12 +20,13 @@ import org.mpp.media.MediaEngine;
 import org.mpp.media.MediaInfo;
 import org.mpp.media.Progress;
 import org.mpp.media.Segment;
+import org.mpp.packaging.StreamPackager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline for one file on this machine, with no database: probe, integrity check, segment,
- * transcode every segment into the ladder, export each rendition. Uses the work-folder layout of a node
+ * transcode every segment into the ladder, export each rendition, cut the streaming package from them. Uses the work-folder layout of a node
  * ({@code ingest/<id>/}, {@code transcode/<id>/}) and removes its folders when done, whatever happens.
  * Thread-safe: files may be transcoded concurrently.
  */
@@ -34,10 +36,12 @@ public final class LocalTranscoder {
     private final List<OutputSpec> ladder;
     private final Path workDir;
     private final boolean verify;
+    private final Settings.Packaging packaging;
+    private final StreamPackager packager;
 
     /** Pipeline steps, in order, with the share of the total time each usually takes. */
     public enum Step {
-        PROBE(0.01), VERIFY(0.09), SEGMENT(0.05), TRANSCODE(0.75), EXPORT(0.10);
+        PROBE(0.01), VERIFY(0.09), SEGMENT(0.05), TRANSCODE(0.74), EXPORT(0.10), PACKAGE(0.01);
 
         final double weight;
 
@@ -52,16 +56,30 @@ public final class LocalTranscoder {
         void progress(Step step, double fraction);
     }
 
-    /** A finished file: what it was and the renditions written, largest first. */
-    public record Result(Path source, MediaInfo info, List<Path> outputs) {
+    /**
+     * A finished file: what it was, the renditions written (largest first; none when the formats leave out mp4) and the
+     * streaming package's manifests (its HLS master playlist and/or DASH manifest; none when it leaves out both).
+     */
+    public record Result(Path source, MediaInfo info, List<Path> outputs, List<Path> manifests) {
     }
 
-    /** @param verify decode the whole source before cutting it (catches damage the demuxer cannot see) */
+    /**
+     * A transcoder that writes the MP4 files only, no streaming package.
+     *
+     * @param verify decode the whole source before cutting it (catches damage the demuxer cannot see)
+     */
     public LocalTranscoder(MediaEngine media, List<OutputSpec> ladder, Path workDir, boolean verify) {
+        this(media, ladder, workDir, verify, new Settings.Packaging(java.util.Set.of(Settings.Format.MP4), 4, 5));
+    }
+
+    /** A transcoder that writes what {@code packaging} asks for: MP4 files and/or {@code <stem>-stream/} beside them. */
+    public LocalTranscoder(MediaEngine media, List<OutputSpec> ladder, Path workDir, boolean verify, Settings.Packaging packaging) {
         this.media = media;
         this.ladder = List.copyOf(ladder);
         this.workDir = workDir;
         this.verify = verify;
+        this.packaging = packaging;
+        this.packager = new StreamPackager(media, packaging);
     }
 
     /**
@@ -99,15 +117,28 @@ public final class LocalTranscoder {
             }
             Progress exporting = progressOf(listener, Step.EXPORT);
             List<Path> outputs = new ArrayList<>();
+            List<StreamPackager.Rendered> rendered = new ArrayList<>();
             int n = 0;
             for (Rendition r : renditions) {
                 Path out = outDir.resolve(r.fileName());
                 media.export(encoded.get(r), source, info, r, out,
                         exporting.slice((double) n / renditions.size(), (n + 1.0) / renditions.size()), cancel);
                 outputs.add(out);
+                rendered.add(new StreamPackager.Rendered(r, out));
                 n++;
             }
-            return new Result(source, info, List.copyOf(outputs));
+            List<Path> manifests = packager.write(stem, rendered, info.audio() != null, outDir, cancel)
+                    .map(StreamPackager.StreamPackage::manifests).orElse(List.of());
+            listener.progress(Step.PACKAGE, done(Step.PACKAGE));
+            if (!packaging.formats().contains(Settings.Format.MP4)) {
+                for (Path mp4 : outputs) {
+                    Files.deleteIfExists(mp4); // Made only to cut the package from.
+                }
+                outputs.clear();
+            }
+            return new Result(source, info, List.copyOf(outputs), manifests);
+        } catch (IOException e) {
+            throw new org.mpp.media.MediaException("Cannot remove the MP4 files the package was cut from: " + e.getMessage(), e);
         } finally {
             deleteTree(ingest);
             deleteTree(transcode);

@@ -39,7 +39,7 @@ class DeliveryClashTest {
         UUID today = submitAs("talk.mp4", 1);
         JobView first = n.awaitFinished(today);
         assertThat(first.status()).as("first job (%s)", first.failureReason()).isEqualTo(Status.COMPLETE);
-        Path todays = Path.of(first.deliveredFiles().strip());
+        Path todays = Path.of(first.deliveredFiles().lines().findFirst().orElseThrow());
         String todaysHash = sha256(todays);
 
         UUID tomorrow = submitAs("talk.mp4", 2);
@@ -50,8 +50,12 @@ class DeliveryClashTest {
         assertThat(sha256(todays)).as("today's delivery, after tomorrow's job").isEqualTo(todaysHash);
         assertOwnDelivery(today);
         assertOwnDelivery(tomorrow);
-        assertThat(Path.of(second.deliveredFiles().strip()).getFileName().toString())
-                .isEqualTo("talk720p30-" + Uuids.hex(tomorrow).substring(0, 8) + ".mp4");
+        String hex8 = Uuids.hex(tomorrow).substring(0, 8);
+        assertThat(second.deliveredFiles().lines().map(l -> dir.resolve("delivery").relativize(Path.of(l)).toString()))
+                .as("tomorrow's rendition and package, under the names with its UUID")
+                .containsExactly("talk720p30-" + hex8 + ".mp4", "talk-stream-" + hex8 + "/master.m3u8", "talk-stream-" + hex8 + "/manifest.mpd");
+        assertThat(first.deliveredFiles().lines().map(l -> dir.resolve("delivery").relativize(Path.of(l)).toString()))
+                .containsExactly("talk720p30.mp4", "talk-stream/master.m3u8", "talk-stream/manifest.mpd");
     }
 
     @Test
@@ -101,14 +105,22 @@ class DeliveryClashTest {
         return new JobStore(n.db).submit(name, 0);
     }
 
-    /** The job completed and its one delivered file holds exactly what its export wrote. */
+    /** The job completed and its delivered rendition and package hold exactly what its export wrote. */
     private void assertOwnDelivery(UUID job) throws IOException {
         JobView j = n.job(job);
         assertThat(j.status()).as("job %s (%s)", job, j.failureReason()).isEqualTo(Status.COMPLETE);
-        Path delivered = Path.of(j.deliveredFiles().strip());
+        List<Path> files = j.deliveredFiles().lines().map(Path::of).toList();
+        Path delivered = files.get(0);
         assertThat(delivered.getParent()).isEqualTo(dir.resolve("delivery"));
-        Path exported = n.work.resolve("export").resolve(Uuids.hex(job)).resolve("talk720p30.mp4");
+        Path export = n.work.resolve("export").resolve(Uuids.hex(job));
+        Path exported = export.resolve("talk720p30.mp4");
         assertThat(sha256(delivered)).as("%s is job %s's own rendition (SHA-256)", delivered, job).isEqualTo(sha256(exported));
+        Path master = files.get(1);
+        assertThat(master.getFileName().toString()).isEqualTo("master.m3u8");
+        for (String part : List.of("master.m3u8", "video-720p30/00001.m4s", "audio-128k/init.mp4")) {
+            assertThat(sha256(master.getParent().resolve(part))).as("%s of job %s's package", part, job)
+                    .isEqualTo(sha256(export.resolve("talk-stream").resolve(part)));
+        }
     }
 
     static String sha256(Path file) throws IOException {

@@ -85,7 +85,7 @@ class NodeTest {
         JobView done = awaitFinished(job);
 
         assertThat(done.status()).isEqualTo(Status.COMPLETE);
-        MediaProbe.Info out = MediaProbe.probe(Path.of(done.deliveredFiles().strip()));
+        MediaProbe.Info out = MediaProbe.probe(Path.of(done.deliveredFiles().lines().findFirst().orElseThrow()));
         assertThat(out.audio().orElseThrow().channels()).as("the prepared (substituted) track was copied").isEqualTo(1);
     }
 
@@ -102,11 +102,15 @@ class NodeTest {
         assertThat(done.progress()).isEqualTo(1.0);
         assertThat(done.dateCompleted()).isNotNull();
         List<Path> delivered = done.deliveredFiles().lines().map(Path::of).toList();
-        assertThat(delivered).singleElement().satisfies(p -> {
-            assertThat(p).isRegularFile();
-            assertThat(p.getFileName().toString()).isEqualTo("a720p30.mp4");
-            assertThat(p.getParent()).isEqualTo(dir.resolve("work/export").resolve(Uuids.hex(job)).toAbsolutePath());
-        });
+        Path export = dir.resolve("work/export").resolve(Uuids.hex(job)).toAbsolutePath();
+        assertThat(delivered).as("the rendition, then the streaming package's manifests")
+                .containsExactly(export.resolve("a720p30.mp4"), export.resolve("a-stream/master.m3u8"), export.resolve("a-stream/manifest.mpd"));
+        assertThat(delivered).allSatisfy(p -> assertThat(p).isRegularFile());
+        assertThat(export.resolve("a-stream/video-720p30/init.mp4")).isRegularFile();
+        assertThat(export.resolve("a-stream/audio-128k/00001.m4s")).isRegularFile();
+        try (var hidden = Files.list(export)) {
+            assertThat(hidden.filter(p -> p.getFileName().toString().startsWith("."))).as("no temporary left").isEmpty();
+        }
         // The node cleans up right after it marks the job complete.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(dir.resolve("work/source/a.mp4")).doesNotExist();
@@ -160,8 +164,14 @@ class NodeTest {
 
         JobView done = awaitFinished(job);
 
-        assertThat(done.deliveredFiles()).isEqualTo(dir.resolve("delivery/d720p30.mp4").toAbsolutePath().toString());
+        Path delivery = dir.resolve("delivery").toAbsolutePath();
+        assertThat(done.deliveredFiles().lines()).containsExactly(delivery.resolve("d720p30.mp4").toString(),
+                delivery.resolve("d-stream/master.m3u8").toString(), delivery.resolve("d-stream/manifest.mpd").toString());
         assertThat(dir.resolve("delivery/d720p30.mp4")).isRegularFile();
+        assertThat(dir.resolve("delivery/d-stream/video-720p30/00001.m4s")).isRegularFile();
+        try (var hidden = Files.list(delivery)) {
+            assertThat(hidden.filter(p -> p.getFileName().toString().startsWith("."))).as("no temporary copy left").isEmpty();
+        }
     }
 
     @Test

@@ -55,7 +55,11 @@ final class Outputs {
         assertThat(job.status()).as("status of job %s (%s): %s", job.uuid(), clip.fileName(), job.failureReason())
                 .isEqualTo(Status.COMPLETE);
         List<Rendition> planned = planned(clip);
-        List<Path> delivered = job.deliveredFiles().lines().map(Path::of).toList();
+        List<Path> all = job.deliveredFiles().lines().map(Path::of).toList();
+        List<Path> delivered = all.stream().filter(p -> p.toString().endsWith(".mp4")).toList();
+        assertThat(all.stream().filter(p -> !p.toString().endsWith(".mp4"))).as("the streaming package's manifests of %s", clip.fileName())
+                .extracting(p -> p.getFileName().toString()).containsExactly("master.m3u8", "manifest.mpd");
+        all.forEach(p -> assertThat(p).as("delivered").isRegularFile());
         assertThat(delivered).as("delivered files of %s", clip.fileName()).extracting(p -> p.getFileName().toString())
                 .containsExactlyInAnyOrderElementsOf(planned.stream().map(Rendition::fileName).toList());
         SyntheticMedia.Plan plan = clip.plan();
