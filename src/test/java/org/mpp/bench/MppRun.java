@@ -23,7 +23,8 @@ final class MppRun {
      * A job's wall and CPU time, where the node's time went (seconds per phase, summed over workers) and the wall time
      * during which at least one transcode ran.
      */
-    record Result(EndToEndBench.Timing timing, Map<PhaseTimes.Phase, Double> phases, double transcodeCover) {
+    /** @param delivered the job's delivered files: the renditions, then the streaming package's manifests */
+    record Result(EndToEndBench.Timing timing, Map<PhaseTimes.Phase, Double> phases, double transcodeCover, java.util.List<Path> delivered) {
     }
 
     private static boolean warmed;
@@ -66,7 +67,8 @@ final class MppRun {
                 throw new IllegalStateException("MPP job " + job + " ended " + done.statusName() + ": " + done);
             }
             PhaseTimes times = mpp.node().phaseTimes();
-            return new Result(new EndToEndBench.Timing(wall, cpu), times.seconds(), times.transcodeCoverSeconds());
+            return new Result(new EndToEndBench.Timing(wall, cpu), times.seconds(), times.transcodeCoverSeconds(),
+                    done.deliveredFiles().lines().map(Path::of).toList());
         }
     }
 

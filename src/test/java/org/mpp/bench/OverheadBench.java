@@ -14,6 +14,7 @@ import org.mpp.PhaseTimes.Phase;
  */
 final class OverheadBench implements Section {
     static final double TARGET_SHARE = 0.03;
+    static final double PACKAGE_TARGET_SHARE = 0.01;
 
     @Override
     public String id() {
@@ -52,5 +53,34 @@ final class OverheadBench implements Section {
         report.add(id(), "wall time with a transcode running", 100 * cover / wall, "%", String.format(java.util.Locale.ROOT, "%.3f s", cover));
         report.target(id(), "everything but the transcode (no transcode running)", 100 * beyond, "%", "<= " + (int) (100 * TARGET_SHARE) + " %",
                 beyond <= TARGET_SHARE);
+        packaging(r, wall, report);
+    }
+
+    /**
+     * Issue 12: the streaming package's share of the node time (cutting the CMAF tracks, poster and thumbnails, manifests:
+     * the PACKAGE phase) and its disk cost beside the MP4 files it is cut from.
+     */
+    private void packaging(MppRun.Result r, double wall, Report report) throws java.io.IOException {
+        double seconds = r.phases().get(Phase.PACKAGE);
+        report.target(id(), "streaming package (HLS + DASH, poster, thumbnails) share", 100 * seconds / wall, "%",
+                "<= " + (int) (100 * PACKAGE_TARGET_SHARE) + " %", seconds / wall <= PACKAGE_TARGET_SHARE);
+        long mp4 = 0;
+        Path pkg = null;
+        for (Path p : r.delivered()) {
+            if (p.toString().endsWith(".mp4")) {
+                mp4 += java.nio.file.Files.size(p);
+            } else {
+                pkg = p.getParent();
+            }
+        }
+        if (pkg == null) {
+            return;
+        }
+        long bytes;
+        try (var files = java.nio.file.Files.walk(pkg)) {
+            bytes = files.filter(java.nio.file.Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+        report.add(id(), "streaming package on disk", bytes / 1048576.0, "MiB",
+                String.format(java.util.Locale.ROOT, "%.1f %% of the MP4 files' %.1f MiB", 100.0 * bytes / mp4, mp4 / 1048576.0));
     }
 }
