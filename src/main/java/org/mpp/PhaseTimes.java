@@ -28,6 +28,8 @@ public final class PhaseTimes {
         AUDIO,
         /** Writing the MP4, index at the front included (export). */
         MUX,
+        /** Writing the poster and the scrubbing thumbnails of the streaming package (package). */
+        STILLS,
         /**
          * Encoding the source's audio to AAC ahead of the export, after the ingest, while the segments are transcoded
          * (beside the work, not in its way: the export then copies it instead of encoding it at the end).
