@@ -19,6 +19,7 @@ final class FrameSeeker implements AutoCloseable {
     /** Frames within this much before the time wanted count as at it (timestamps are rounded to the time base). */
     private static final double TOLERANCE_SECONDS = 0.001;
     private final Path file;
+    private final String what;
     private final Demuxer in;
     private final Decoder decoder;
     private final int stream;
@@ -27,9 +28,11 @@ final class FrameSeeker implements AutoCloseable {
     private final AVPacket pkt = avcodec.av_packet_alloc();
     private final AVFrame frame = avutil.av_frame_alloc();
     private final AVFrame earlier = avutil.av_frame_alloc();
+    private long decoded;
 
     private FrameSeeker(Path file, Demuxer in, Decoder decoder, int stream) {
         this.file = file;
+        this.what = "Reading pictures of " + file;
         this.in = in;
         this.decoder = decoder;
         this.stream = stream;
@@ -69,17 +72,21 @@ final class FrameSeeker implements AutoCloseable {
      * @throws MediaException when no frame decodes there (a damaged or truncated file)
      */
     AVFrame frameAt(double seconds, Cancellation cancel) {
-        long target = startPts + (long) Math.floor((seconds - TOLERANCE_SECONDS) / timeBase);
-        Ffmpeg.check(avformat.av_seek_frame(in.context(), stream, target, avformat.AVSEEK_FLAG_BACKWARD),
+        // MP4 seeks compare presentation times: a keyframe exactly at the time (rounded to the time base) must count
+        // as before it, or the seek lands a whole GOP earlier and decodes it for nothing.
+        long seekTo = startPts + (long) Math.floor((seconds + TOLERANCE_SECONDS) / timeBase);
+        long target = startPts + (long) Math.ceil((seconds - TOLERANCE_SECONDS) / timeBase);
+        Ffmpeg.check(avformat.av_seek_frame(in.context(), stream, seekTo, avformat.AVSEEK_FLAG_BACKWARD),
                 "Seeking to " + describe(seconds));
         avcodec.avcodec_flush_buffers(decoder.context());
         avutil.av_frame_unref(earlier);
         boolean more = true;
         while (more) {
-            cancel.check("Reading pictures of " + file);
+            cancel.check(what);
             more = readVideo();
             decoder.send(more ? pkt : null);
             while (decoder.receive(frame)) {
+                decoded++;
                 if (Decoder.timestamp(frame) >= target) {
                     return frame;
                 }
@@ -92,6 +99,11 @@ final class FrameSeeker implements AutoCloseable {
             throw new MediaException(file + ": no picture decodes at " + describe(seconds));
         }
         return earlier;
+    }
+
+    /** Frames decoded so far: the work the seeks left to do. */
+    long decoded() {
+        return decoded;
     }
 
     /** Reads the next packet of the video stream; false at the end of the file. */

@@ -160,6 +160,6 @@ public final class MediaEngine {
     public Thumbnails writeStills(Path posterSource, Path tileSource, double durationSeconds, double thumbnailSeconds,
             int tileWidth, int posterMaxWidth, Path dir, Cancellation cancel) {
         return times.time(Phase.STILLS, () -> Stills.write(posterSource, tileSource, durationSeconds, thumbnailSeconds, tileWidth,
-                posterMaxWidth, dir, cancel));
+                posterMaxWidth, settings.decoderThreads(), dir, cancel));
     }
 }

@@ -27,12 +27,15 @@ final class Stills {
      * Writes the poster and the sprite sheets into {@code dir} (created if needed); a failure or cancel deletes what
      * this call wrote.
      *
+     * @param posterThreads decoder threads for the poster's source (0 = FFmpeg's choice); the tiles' small source
+     *     decodes on one, since frame threads only add delay after each seek
+     *
      * @throws IllegalArgumentException when a duration, interval or width is not positive
      * @throws BadInputException when a source is missing, not media or has no video
      * @throws MediaException when a picture cannot be decoded or a file cannot be written
      */
     static Thumbnails write(Path posterSource, Path tileSource, double durationSeconds, double thumbnailSeconds, int tileWidth,
-            int posterMaxWidth, Path dir, Cancellation cancel) {
+            int posterMaxWidth, int posterThreads, Path dir, Cancellation cancel) {
         if (!(durationSeconds > 0) || !(thumbnailSeconds > 0) || tileWidth < 2 || posterMaxWidth < 2) {
             throw new IllegalArgumentException("duration " + durationSeconds + " s, thumbnails every " + thumbnailSeconds
                     + " s, tile width " + tileWidth + ", poster width " + posterMaxWidth + ": all must be positive (widths at least 2)");
@@ -46,7 +49,7 @@ final class Stills {
         try {
             List<Tile> tiles = writeSheets(tileSource, durationSeconds, thumbnailSeconds, tileWidth, dir, written, cancel);
             Path poster = dir.resolve(POSTER);
-            try (FrameSeeker seeker = FrameSeeker.open(posterSource, 0)) {
+            try (FrameSeeker seeker = FrameSeeker.open(posterSource, posterThreads)) {
                 int[] size = scaled(seeker.parameters(), Math.min(posterMaxWidth, seeker.parameters().width()));
                 try (VideoFilter scale = new VideoFilter(JpegWriter.scaleChain(size[0], size[1]), 1)) {
                     written.add(poster);

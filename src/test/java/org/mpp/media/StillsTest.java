@@ -41,7 +41,7 @@ class StillsTest {
 
     @Test
     void posterIsTheFrameAtTenPercentAtThePosterSourcesSize() throws IOException {
-        Thumbnails t = Stills.write(large, small, SECONDS, 5, 160, 1280, dir, Cancellation.none());
+        Thumbnails t = Stills.write(large, small, SECONDS, 5, 160, 1280, 1, dir, Cancellation.none());
 
         assertThat(t.poster()).isEqualTo(dir.resolve("poster.jpg"));
         VideoFrame poster = decodeJpeg(t.poster());
@@ -55,7 +55,7 @@ class StillsTest {
     void posterOfALargerSourceIsCappedAt1280WideKeepingTheAspectRatio() throws IOException {
         Path fullHd = rendition("1920x1080.mp4", 1920, 1080, 3);
 
-        Thumbnails t = Stills.write(fullHd, fullHd, 3, 5, 160, 1280, dir, Cancellation.none());
+        Thumbnails t = Stills.write(fullHd, fullHd, 3, 5, 160, 1280, 1, dir, Cancellation.none());
 
         VideoFrame poster = decodeJpeg(t.poster());
         assertThat(List.of(poster.width(), poster.height())).containsExactly(1280, 720);
@@ -65,7 +65,7 @@ class StillsTest {
 
     @Test
     void eachTileShowsTheFrameAtTheStartOfItsStretchOnOneSheet() throws IOException {
-        Thumbnails t = Stills.write(large, small, SECONDS, 5, 160, 1280, dir, Cancellation.none());
+        Thumbnails t = Stills.write(large, small, SECONDS, 5, 160, 1280, 1, dir, Cancellation.none());
 
         assertThat(t.tiles()).extracting(Tile::startSeconds).containsExactly(0.0, 5.0, 10.0, 15.0, 20.0, 25.0);
         assertThat(t.tiles()).extracting(Tile::endSeconds).containsExactly(5.0, 10.0, 15.0, 20.0, 25.0, SECONDS);
@@ -82,7 +82,7 @@ class StillsTest {
 
     @Test
     void tilesBeyondAHundredGoOnANewSheet() throws IOException {
-        Thumbnails t = Stills.write(small, small, SECONDS, 0.25, 160, 1280, dir, Cancellation.none());
+        Thumbnails t = Stills.write(small, small, SECONDS, 0.25, 160, 1280, 1, dir, Cancellation.none());
 
         assertThat(t.tiles()).hasSize(104);
         assertThat(files()).containsExactlyInAnyOrder("poster.jpg", "thumbnails-1.jpg", "thumbnails-2.jpg");
@@ -98,10 +98,24 @@ class StillsTest {
     }
 
     @Test
+    void aPictureIsDecodedFromTheKeyframeAtOrBeforeItsTimeOnly() {
+        try (FrameSeeker seeker = FrameSeeker.open(small, 1)) {
+            assertThat(FrameCode.read(luma(seeker.frameAt(6.0, Cancellation.none())), 320, 180, 320)).isEqualTo(180);
+            assertThat(seeker.decoded()).as("frames decoded for the keyframe at 6 s").isEqualTo(1);
+
+            assertThat(FrameCode.read(luma(seeker.frameAt(5.9, Cancellation.none())), 320, 180, 320)).isEqualTo(177);
+            assertThat(seeker.decoded() - 1).as("frames decoded from the keyframe at 4 s to 5.9 s").isBetween(58L, 60L);
+
+            seeker.frameAt(30, Cancellation.none());
+            assertThat(seeker.decoded() - 1).as("frames decoded to a time past the end: the last GOP").isBetween(58L + 60, 60L + 60);
+        }
+    }
+
+    @Test
     void aPortraitSourceGivesPortraitTilesAndPoster() throws IOException {
         Path portrait = rendition("180x320.mp4", 180, 320, 12);
 
-        Thumbnails t = Stills.write(portrait, portrait, 12, 5, 160, 1280, dir, Cancellation.none());
+        Thumbnails t = Stills.write(portrait, portrait, 12, 5, 160, 1280, 1, dir, Cancellation.none());
 
         assertThat(List.of(t.posterWidth(), t.posterHeight())).containsExactly(180, 320);
         assertThat(t.tiles()).allSatisfy(tile -> assertThat(List.of(tile.width(), tile.height())).containsExactly(160, 284));
@@ -114,7 +128,7 @@ class StillsTest {
     void aVideoShorterThanTheIntervalGetsOneTileCoveringIt() throws IOException {
         Path clip = rendition("short.mp4", 320, 180, 2);
 
-        Thumbnails t = Stills.write(clip, clip, 2, 5, 160, 1280, dir, Cancellation.none());
+        Thumbnails t = Stills.write(clip, clip, 2, 5, 160, 1280, 1, dir, Cancellation.none());
 
         assertThat(t.tiles()).containsExactly(new Tile("thumbnails-1.jpg", 0, 0, 160, 90, 0, 2));
         VideoFrame sheet = decodeJpeg(dir.resolve("thumbnails-1.jpg"));
@@ -124,7 +138,7 @@ class StillsTest {
 
     @Test
     void picturesAreFullRangeJpegsSoBlackAndWhiteStayPure() throws IOException {
-        Stills.write(large, small, SECONDS, 5, 160, 1280, dir, Cancellation.none());
+        Stills.write(large, small, SECONDS, 5, 160, 1280, 1, dir, Cancellation.none());
 
         VideoFrame poster = decodeJpeg(dir.resolve("poster.jpg"));
         // The frame code's reference cells: limited-range white (235) and black (16) in the source.
@@ -150,7 +164,7 @@ class StillsTest {
         Cancellation cancel = new Cancellation();
         cancel.cancel();
 
-        assertThatThrownBy(() -> Stills.write(large, small, SECONDS, 5, 160, 1280, dir, cancel)).isInstanceOf(CancelledException.class);
+        assertThatThrownBy(() -> Stills.write(large, small, SECONDS, 5, 160, 1280, 1, dir, cancel)).isInstanceOf(CancelledException.class);
 
         assertThat(filesWithHidden()).isEmpty();
     }
@@ -160,7 +174,7 @@ class StillsTest {
         Path missing = dir.resolve("gone.mp4");
         Path out = dir.resolve("stream");
 
-        assertThatThrownBy(() -> Stills.write(missing, small, SECONDS, 5, 160, 1280, out, Cancellation.none()))
+        assertThatThrownBy(() -> Stills.write(missing, small, SECONDS, 5, 160, 1280, 1, out, Cancellation.none()))
                 .isInstanceOf(BadInputException.class).hasMessageContaining(missing.toString());
 
         try (Stream<Path> left = Files.list(out)) {
@@ -174,7 +188,7 @@ class StillsTest {
         Files.write(corrupt, "this is no video at all, only text pretending".repeat(100).getBytes());
         Path out = dir.resolve("stream");
 
-        assertThatThrownBy(() -> Stills.write(large, corrupt, SECONDS, 5, 160, 1280, out, Cancellation.none()))
+        assertThatThrownBy(() -> Stills.write(large, corrupt, SECONDS, 5, 160, 1280, 1, out, Cancellation.none()))
                 .isInstanceOf(MediaException.class).hasMessageContaining(corrupt.toString());
     }
 
@@ -185,7 +199,7 @@ class StillsTest {
         Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 3));
         Path out = dir.resolve("stream");
 
-        assertThatThrownBy(() -> Stills.write(large, truncated, SECONDS, 5, 160, 1280, out, Cancellation.none()))
+        assertThatThrownBy(() -> Stills.write(large, truncated, SECONDS, 5, 160, 1280, 1, out, Cancellation.none()))
                 .isInstanceOf(MediaException.class).hasMessageContaining(truncated.toString());
         try (Stream<Path> left = Files.list(out)) {
             assertThat(left).isEmpty();
@@ -209,6 +223,16 @@ class StillsTest {
             assertThat(code / (double) FPS).as("time of the tile at %s s", tile.startSeconds())
                     .isCloseTo(tile.startSeconds(), within(1.0 / FPS + 1e-9));
         }
+    }
+
+    /** The luma plane of a decoded 8-bit picture, packed (stride = width). */
+    private static ByteBuffer luma(org.bytedeco.ffmpeg.avutil.AVFrame frame) {
+        byte[] out = new byte[frame.width() * frame.height()];
+        for (int row = 0; row < frame.height(); row++) {
+            frame.data(0).position((long) row * frame.linesize(0)).get(out, row * frame.width(), frame.width());
+        }
+        frame.data(0).position(0);
+        return ByteBuffer.wrap(out);
     }
 
     private static VideoFrame decodeJpeg(Path jpeg) throws IOException {
