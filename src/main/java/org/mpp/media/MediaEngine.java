@@ -146,11 +146,11 @@ public final class MediaEngine {
     /**
      * Writes the stills of a streaming package into {@code dir} (created if needed): {@code poster.jpg}, the picture at
      * 10 % of the duration from {@code posterSource}, {@code posterMaxWidth} wide at most; and the scrubbing thumbnails,
-     * one {@code tileWidth}-wide tile per {@code thumbnailSeconds} from {@code tileSource}, packed row by row into
-     * sprite sheets {@code thumbnails-N.jpg} (N from 1) of at most 10 x 10 tiles. Sizes keep the aspect ratio and are
-     * even. The sources are our own renditions (upright pixels, H.264); pass the smallest as {@code tileSource}, since
-     * only a few pictures are decoded from each, after a seek to the keyframe before them. Files are written atomically;
-     * a failure or cancel deletes what this call wrote.
+     * one {@code tileWidth}-wide tile per {@code thumbnailSeconds} from {@code tileSource} (the picture at the start of
+     * its stretch), packed row by row into sprite sheets {@code thumbnails-N.jpg} (N from 1) of at most 10 x 10 tiles.
+     * Sizes keep the aspect ratio and are even. The sources are our own renditions (upright, square pixels, H.264): pass
+     * the smallest as {@code tileSource}. Each picture is decoded from the keyframe at or before its time only. Files are
+     * written atomically; a failure or cancel deletes what this call wrote.
      *
      * @return where the poster is and where each tile lies in which sheet, for the WebVTT track
      * @throws IllegalArgumentException when a duration, interval or width is not positive

@@ -10,8 +10,8 @@ import org.mpp.media.Thumbnails.Tile;
 
 /**
  * Writes a streaming package's poster ({@value #POSTER}) and its scrubbing thumbnails as sprite sheets
- * ({@code thumbnails-N.jpg}, N from 1) from already-encoded, upright renditions, decoding only the pictures it needs.
- * Stateless.
+ * ({@code thumbnails-N.jpg}, N from 1) from already-encoded renditions (upright, square pixels), decoding only the
+ * pictures it needs. Stateless.
  */
 final class Stills {
     static final String POSTER = "poster.jpg";
@@ -97,7 +97,7 @@ final class Stills {
      * One tile per {@code every} seconds of the video, the last ending at {@code duration} (one tile for a video shorter
      * than that), placed row by row in grids of {@value #GRID} x {@value #GRID} per sheet.
      */
-    static List<Tile> layout(double duration, double every, int width, int height) {
+    private static List<Tile> layout(double duration, double every, int width, int height) {
         // A duration a hair over a multiple of the interval (rounding) gets no sliver of a last tile.
         int count = Math.max(1, (int) Math.ceil(duration / every - 1e-6));
         List<Tile> tiles = new ArrayList<>(count);
@@ -111,7 +111,7 @@ final class Stills {
     }
 
     /** The size, aspect ratio kept and both even, of {@code par}'s picture scaled to {@code width} (made even). */
-    static int[] scaled(AVCodecParameters par, int width) {
+    private static int[] scaled(AVCodecParameters par, int width) {
         int w = Math.max(2, width & ~1);
         return new int[] {w, even((double) w * par.height() / par.width())};
     }
