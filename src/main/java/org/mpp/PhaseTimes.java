@@ -30,6 +30,8 @@ public final class PhaseTimes {
         MUX,
         /** Cutting the finished renditions into the streaming package's CMAF tracks by packet copy (export). */
         PACKAGE,
+        /** Writing the poster and the scrubbing thumbnails of the streaming package (package). */
+        STILLS,
         /**
          * Encoding the source's audio to AAC ahead of the export, after the ingest, while the segments are transcoded
          * (beside the work, not in its way: the export then copies it instead of encoding it at the end).

@@ -159,4 +159,24 @@ public final class MediaEngine {
             Cancellation cancel) {
         return times.time(Phase.PACKAGE, () -> CmafPackager.write(videos, audios, segmentSeconds, dir, cancel));
     }
+
+    /**
+     * Writes the stills of a streaming package into {@code dir} (created if needed): {@code poster.jpg}, the picture at
+     * 10 % of the duration from {@code posterSource}, {@code posterMaxWidth} wide at most; and the scrubbing thumbnails,
+     * one {@code tileWidth}-wide tile per {@code thumbnailSeconds} from {@code tileSource} (the picture at the start of
+     * its stretch), packed row by row into sprite sheets {@code thumbnails-N.jpg} (N from 1) of at most 10 x 10 tiles.
+     * Sizes keep the aspect ratio and are even. The sources are our own renditions (upright, square pixels, H.264): pass
+     * the smallest as {@code tileSource}. Each picture is decoded from the keyframe at or before its time only. Files are
+     * written atomically; a failure or cancel deletes what this call wrote.
+     *
+     * @return where the poster is and where each tile lies in which sheet, for the WebVTT track
+     * @throws IllegalArgumentException when a duration, interval or width is not positive
+     * @throws BadInputException when a source is missing, not media or has no video
+     * @throws MediaException when a picture cannot be decoded or a file cannot be written (the message names the file)
+     */
+    public Thumbnails writeStills(Path posterSource, Path tileSource, double durationSeconds, double thumbnailSeconds,
+            int tileWidth, int posterMaxWidth, Path dir, Cancellation cancel) {
+        return times.time(Phase.STILLS, () -> Stills.write(posterSource, tileSource, durationSeconds, thumbnailSeconds, tileWidth,
+                posterMaxWidth, settings.decoderThreads(), dir, cancel));
+    }
 }

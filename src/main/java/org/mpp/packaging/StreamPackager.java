@@ -22,6 +22,7 @@ import org.mpp.media.CmafTrack;
 import org.mpp.media.DiskFullException;
 import org.mpp.media.MediaEngine;
 import org.mpp.media.MediaEngine.TrackSource;
+import org.mpp.media.Thumbnails;
 
 /**
  * Makes a job's streaming package from its finished MP4 renditions: the folder {@code <stem>-stream/} beside them with
@@ -35,6 +36,10 @@ import org.mpp.media.MediaEngine.TrackSource;
 public final class StreamPackager {
     /** The package folder's name is the source's stem plus this. */
     public static final String SUFFIX = "-stream";
+    /** The WebVTT track naming the scrubbing thumbnails' tiles in their sprite sheets. */
+    public static final String THUMBNAILS = "thumbnails.vtt";
+    private static final int TILE_WIDTH = 160;
+    private static final int POSTER_MAX_WIDTH = 1280;
     private final MediaEngine media;
     private final Settings.Packaging settings;
 
@@ -98,6 +103,10 @@ public final class StreamPackager {
             }
         }
         List<CmafTrack> tracks = media.writeCmafTracks(videos, List.copyOf(audios.values()), settings.segmentSeconds(), dir, cancel);
+        // The poster from the largest rendition, the tiles from the smallest: each picture decodes from its keyframe only.
+        Thumbnails stills = media.writeStills(renditions.get(0).file(), renditions.get(renditions.size() - 1).file(),
+                tracks.get(0).durationSeconds(), settings.thumbnailSeconds(), TILE_WIDTH, POSTER_MAX_WIDTH, dir, cancel);
+        ThumbnailTrack.writeVtt(stills, dir.resolve(THUMBNAILS));
         Map<String, CmafTrack> byId = new LinkedHashMap<>();
         tracks.forEach(t -> byId.put(t.id(), t));
         List<Path> manifests = new ArrayList<>();

@@ -61,7 +61,7 @@ final class OverheadBench implements Section {
      * the PACKAGE phase) and its disk cost beside the MP4 files it is cut from.
      */
     private void packaging(MppRun.Result r, double wall, Report report) throws java.io.IOException {
-        double seconds = r.phases().get(Phase.PACKAGE);
+        double seconds = r.phases().get(Phase.PACKAGE) + r.phases().get(Phase.STILLS);
         report.target(id(), "streaming package (HLS + DASH, poster, thumbnails) share", 100 * seconds / wall, "%",
                 "<= " + (int) (100 * PACKAGE_TARGET_SHARE) + " %", seconds / wall <= PACKAGE_TARGET_SHARE);
         long mp4 = 0;
