@@ -35,6 +35,22 @@ class SettingsTest {
     }
 
     @Test
+    void packagingDefaultsToEveryFormatWithFourSecondSegmentsAndChecksItsValues() throws IOException {
+        Settings s = Settings.load(Optional.of(conf("")));
+        assertThat(s.packaging()).isEqualTo(Settings.Packaging.defaults());
+        assertThat(Settings.load(Optional.of(conf("mpp.packaging.formats = [HLS, mp4]\nmpp.packaging.segment-seconds = 6\n"))).packaging())
+                .isEqualTo(new Settings.Packaging(java.util.Set.of(Settings.Format.HLS, Settings.Format.MP4), 6, 5));
+
+        assertThatThrownBy(() -> Settings.load(Optional.of(conf("mpp.packaging.segment-seconds = 3\n"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("mpp.packaging.segment-seconds")
+                .hasMessageContaining("whole multiple of mpp.media.gop-seconds (2.0)").hasMessageContaining("application.conf");
+        assertThatThrownBy(() -> Settings.load(Optional.of(conf("mpp.packaging.formats = [mp4, webm]\n"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("'webm' is not a format");
+        assertThatThrownBy(() -> Settings.load(Optional.of(conf("mpp.packaging.formats = []\n"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("at least one of mp4, hls, dash");
+    }
+
+    @Test
     void theFileOverridesDefaults() throws IOException {
         Settings s = Settings.load(Optional.of(conf("mpp.node.roles.transcode = 4\nmpp.work.delivery-dir = /srv/out\n")));
 
