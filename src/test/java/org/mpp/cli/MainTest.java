@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mpp.testmedia.BadMedia;
@@ -59,7 +60,10 @@ class MainTest {
         Run r = run("transcode", bad.toString(), good.toString(), "--out", outDir.toString());
 
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out().lines()).containsExactly(outDir.resolve("good180p30.mp4").toString(), outDir.resolve("good90p15.mp4").toString());
+        assertThat(r.out().lines()).containsExactly(outDir.resolve("good180p30.mp4").toString(), outDir.resolve("good90p15.mp4").toString(),
+                outDir.resolve("good-stream/master.m3u8").toString(), outDir.resolve("good-stream/manifest.mpd").toString());
+        assertThat(outDir.resolve("good-stream/video-90p15/00001.m4s")).isRegularFile();
+        assertThat(outDir.resolve("good-stream/poster.jpg")).isRegularFile();
         assertThat(r.err().lines().filter(l -> l.startsWith("FAILED"))).singleElement()
                 .satisfies(l -> assertThat(l).startsWith("FAILED " + bad + ": not a media file"));
         assertThat(outDir.resolve("good180p30.mp4")).isRegularFile();
@@ -97,10 +101,13 @@ class MainTest {
         Run r = run("demo", "--seconds", "2");
 
         assertThat(r.exit()).isZero();
-        assertThat(r.out().lines()).singleElement().satisfies(line -> {
-            assertThat(line).startsWith(dir.resolve("work").resolve("export").toAbsolutePath().toString()).endsWith("demo720p30.mp4");
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(3).allSatisfy(line -> {
+            assertThat(line).startsWith(dir.resolve("work").resolve("export").toAbsolutePath().toString());
             assertThat(Path.of(line)).isRegularFile();
         });
+        assertThat(lines.get(0)).endsWith("demo720p30.mp4");
+        assertThat(lines.subList(1, 3)).allSatisfy(line -> assertThat(line).contains("demo-stream"));
     }
 
     @Test
