@@ -14,7 +14,9 @@ import org.mpp.media.MediaException;
  * {@code <stem><maxY>p<fps>.mp4} in {@code export/<uuid>/} under a temporary name {@value #MUXER_TEMP_ADDITION} bytes
  * longer ({@code .<name>.<16 hex>.tmp}), and may be delivered with up to {@value Delivery#LONGEST_SUFFIX} more bytes
  * ({@link Delivery}); every such name must fit {@link Names#NAME_MAX_BYTES} bytes of UTF-8. A stem with a line break
- * is refused too: {@code job.deliveredFiles} holds one path per line. So are two renditions of one name. Stateless.
+ * is refused too: {@code job.deliveredFiles} holds one path per line. So are two renditions of one name. The streaming
+ * package's folder, {@code <stem>-stream}, is never longer than a rendition's name ({@code <maxY>p<fps>.mp4} is at least
+ * as long as {@code -stream}) and gets the same additions, so the check of the renditions covers it. Stateless.
  */
 final class OutputNames {
     /** What the export's muxer adds to a name for its temporary file: "." before, "." + 16 hex digits + ".tmp" after. */

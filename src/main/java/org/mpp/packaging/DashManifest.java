@@ -35,7 +35,7 @@ final class DashManifest {
             b.append("    <AdaptationSet id=\"0\" contentType=\"video\" mimeType=\"video/mp4\" segmentAlignment=\"true\"")
                     .append(" startWithSAP=\"1\" maxWidth=\"").append(videos.stream().mapToInt(CmafTrack::width).max().orElse(0))
                     .append("\" maxHeight=\"").append(videos.stream().mapToInt(CmafTrack::height).max().orElse(0))
-                    .append("\" maxFrameRate=\"").append(frameRate(top.frameRate())).append("\" par=\"").append(aspect(top)).append("\">\n");
+                    .append("\" maxFrameRate=\"").append(frameRate(fastest(videos))).append("\" par=\"").append(aspect(top)).append("\">\n");
             for (CmafTrack v : videos) {
                 b.append("      <Representation id=\"").append(v.id()).append("\" bandwidth=\"").append(v.peakBitsPerSecond())
                         .append("\" codecs=\"").append(v.codecs()).append("\" width=\"").append(v.width()).append("\" height=\"")
@@ -81,6 +81,10 @@ final class DashManifest {
             i += repeat + 1;
         }
         b.append("          </SegmentTimeline>\n        </SegmentTemplate>\n");
+    }
+
+    private static Rational fastest(List<CmafTrack> videos) {
+        return videos.stream().map(CmafTrack::frameRate).max(Rational::compareTo).orElseThrow();
     }
 
     private static boolean follows(CmafSegment a, CmafSegment b) {
