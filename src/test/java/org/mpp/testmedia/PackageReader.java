@@ -70,8 +70,13 @@ public final class PackageReader {
     public record Listing(String format, List<ProgramInfo> programs, List<StreamInfo> streams) {
     }
 
-    /** A packet of the chosen stream, times in seconds (NaN when absent). */
-    public record Packet(double pts, double dts, double duration, boolean key, int size) {
+    /**
+     * A packet of the chosen stream, times in seconds (NaN when absent).
+     *
+     * @param nalTypes H.264 (length-prefixed, as MP4 carries it): the nal_unit_type of each NAL unit, 5 for an IDR slice;
+     *                 empty for other codecs
+     */
+    public record Packet(double pts, double dts, double duration, boolean key, int size, List<Integer> nalTypes) {
     }
 
     /**
@@ -98,9 +103,8 @@ public final class PackageReader {
                           List<Packet> packets, List<String> errors, int otherPackets) {
     }
 
-    /** The streams a manifest or playlist offers. */
+    /** The streams a manifest or playlist offers (or any media file's, e.g. an MP4 twin's). */
     public static Listing list(Path manifest) throws IOException {
-        List<String> errors = new ArrayList<>();
         try (FfmpegLogCapture log = FfmpegLogCapture.start()) {
             AVFormatContext fc = open(manifest);
             try {
@@ -138,18 +142,18 @@ public final class PackageReader {
 
     /** Opens the manifest; with {@code keep} >= 0, every other stream is discarded before any packet is read. */
     private static AVFormatContext open(Path manifest, int keep) throws IOException {
-        boolean dash = manifest.getFileName().toString().endsWith(".mpd");
-        AVInputFormat format = av_find_input_format(dash ? "dash" : "hls");
-        if (format == null) {
+        String name = manifest.getFileName().toString();
+        boolean dash = name.endsWith(".mpd");
+        boolean hls = name.endsWith(".m3u8");
+        // Anything else (an MP4 twin, a segment) is probed like any file.
+        AVInputFormat format = dash || hls ? av_find_input_format(dash ? "dash" : "hls") : null;
+        if ((dash || hls) && format == null) {
             throw new IOException("This FFmpeg build has no " + (dash ? "dash" : "hls") + " demuxer");
         }
         AVFormatContext fc = new AVFormatContext(null);
         AVDictionary opts = new AVDictionary(null);
-        if (!dash) {
-            // FFmpeg 8's hls demuxer checks a segment's extension against the format it probes (extension_picky) and
-            // only opens extensions in allowed_extensions; m4s is in the default list and mov accepts it, so neither
-            // option is set here: the package must play with the defaults a player has.
-        }
+        // No hls options: FFmpeg 8's hls demuxer opens .m4s fMP4 segments with its defaults (m4s is in
+        // allowed_extensions, and extension_picky accepts it for the mov demuxer), measured; a player has the defaults.
         FfmpegUtil.check(avformat_open_input(fc, manifest.toString(), format, opts), "avformat_open_input " + manifest);
         av_dict_free(opts);
         // Discard before find_stream_info: set later, the hls demuxer stops reading a discarded playlist in the middle
@@ -225,7 +229,8 @@ public final class PackageReader {
             while ((ret = av_read_frame(fc, pkt)) >= 0) {
                 if (pkt.stream_index() == index) {
                     packets.add(new Packet(sec(st, pkt.pts()), sec(st, pkt.dts()), sec(st, pkt.duration()),
-                            (pkt.flags() & AV_PKT_FLAG_KEY) != 0, pkt.size()));
+                            (pkt.flags() & AV_PKT_FLAG_KEY) != 0, pkt.size(),
+                            st.codecpar().codec_id() == AV_CODEC_ID_H264 ? nalTypes(pkt) : List.of()));
                     int sent = avcodec_send_packet(dc, pkt);
                     if (sent < 0) {
                         errors.add("avcodec_send_packet at " + sec(st, pkt.pts()) + " s: " + FfmpegUtil.errorText(sent));
@@ -251,6 +256,20 @@ public final class PackageReader {
             }
             avformat_close_input(fc);
         }
+    }
+
+    /** The NAL unit types of an AVCC packet (4-byte lengths, as x264 in MP4 writes them). */
+    private static List<Integer> nalTypes(AVPacket pkt) {
+        List<Integer> out = new ArrayList<>();
+        org.bytedeco.javacpp.BytePointer data = pkt.data();
+        long at = 0;
+        while (at + 5 <= pkt.size()) {
+            long length = ((data.get(at) & 0xffL) << 24) | ((data.get(at + 1) & 0xff) << 16) | ((data.get(at + 2) & 0xff) << 8)
+                    | (data.get(at + 3) & 0xff);
+            out.add(data.get(at + 4) & 0x1f);
+            at += 4 + length;
+        }
+        return List.copyOf(out);
     }
 
     private static double sec(AVStream st, long ts) {
