@@ -150,6 +150,7 @@ class StreamPackageReadBackTest {
                 Rendition r = p.renditions().get(i);
                 Path twin = p.twins().get(i);
                 StreamInfo video = videoOf(listing, r, manifest);
+                assertTheDemuxerSeesWhatTheManifestSays(p, i, video, manifest);
                 Decoded v = PackageReader.decode(manifest, video.index());
                 double shift = assertVideoIsItsTwin(v, twin, r, manifest);
                 if (p.withAudio()) {
@@ -163,6 +164,18 @@ class StreamPackageReadBackTest {
         assertPlaylistsTellTheTruth(p);
         assertCodecStringsAreTheStreams(p);
         assertIFramesAreOneKeyframeEach(p);
+    }
+
+    /** The stream's profile and level are the twin's; its variant_bitrate is the variant's BANDWIDTH / the bandwidth. */
+    private static void assertTheDemuxerSeesWhatTheManifestSays(Packaged p, int i, StreamInfo video, Path manifest) throws IOException {
+        Rendition r = p.renditions().get(i);
+        StreamInfo twin = PackageReader.list(p.twins().get(i)).streams().stream().filter(StreamInfo::isVideo).findFirst().orElseThrow();
+        assertThat(video.profile()).as("profile of %s in %s", r.label(), manifest).isEqualTo(twin.profile());
+        assertThat(video.level()).as("level of %s in %s", r.label(), manifest).isEqualTo(twin.level());
+        long declared = manifest.toString().endsWith(".mpd")
+                ? PackageManifests.representations(manifest).get("video-" + r.label()).bandwidth()
+                : PackageManifests.variants(manifest).get(i).bandwidth();
+        assertThat(video.variantBitrate()).as("variant_bitrate of %s in %s", r.label(), manifest).isEqualTo(declared);
     }
 
     private static StreamInfo videoOf(Listing listing, Rendition r, Path manifest) {
