@@ -155,6 +155,18 @@ public final class MediaDecoder {
         return ts == AV_NOPTS_VALUE ? Double.NaN : ts * av_q2d(st.time_base());
     }
 
+    /** One decoded picture's luma (a scaler made and freed for formats that need one). */
+    static VideoFrame toVideoFrame(int index, double seconds, AVFrame f) {
+        SwsContext[] sws = {null};
+        try {
+            return toVideoFrame(index, seconds, f, sws);
+        } finally {
+            if (sws[0] != null) {
+                sws_freeContext(sws[0]);
+            }
+        }
+    }
+
     private static VideoFrame toVideoFrame(int index, double seconds, AVFrame f, SwsContext[] sws) {
         int w = f.width();
         int h = f.height();
@@ -184,6 +196,13 @@ public final class MediaDecoder {
             }
         }
         return new VideoFrame(index, seconds, w, h, luma, (f.flags() & FRAME_FLAG_KEY) != 0);
+    }
+
+    /** One decoded audio frame mixed to mono. */
+    static float[] mixdown(AVFrame f) {
+        FloatList out = new FloatList();
+        mixdown(f, out);
+        return out.toArray();
     }
 
     private static void mixdown(AVFrame f, FloatList out) {
