@@ -69,10 +69,7 @@ final class HlsPlaylists {
 
     /** A track's VOD media playlist, in its own folder beside its segments. */
     static String media(CmafTrack track) {
-        StringBuilder b = header();
-        b.append("#EXT-X-TARGETDURATION:").append(targetDuration(track)).append('\n');
-        b.append("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n");
-        b.append("#EXT-X-MAP:URI=\"").append(CmafTrack.INIT).append("\"\n");
+        StringBuilder b = vodHeader(track, "");
         for (CmafSegment s : track.segments()) {
             b.append("#EXTINF:").append(seconds(track, s.duration())).append(",\n").append(s.file()).append('\n');
         }
@@ -84,15 +81,20 @@ final class HlsPlaylists {
      * (its moof) to the end of that frame, lasting until the next segment.
      */
     static String iFrames(CmafTrack video) {
-        StringBuilder b = header();
-        b.append("#EXT-X-TARGETDURATION:").append(targetDuration(video)).append('\n');
-        b.append("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-I-FRAMES-ONLY\n#EXT-X-INDEPENDENT-SEGMENTS\n");
-        b.append("#EXT-X-MAP:URI=\"").append(CmafTrack.INIT).append("\"\n");
+        StringBuilder b = vodHeader(video, "#EXT-X-I-FRAMES-ONLY\n");
         for (CmafSegment s : video.segments()) {
             b.append("#EXTINF:").append(seconds(video, s.duration())).append(",\n#EXT-X-BYTERANGE:").append(s.firstSampleEnd())
                     .append("@0\n").append(s.file()).append('\n');
         }
         return b.append("#EXT-X-ENDLIST\n").toString();
+    }
+
+    /** The head of a VOD playlist of {@code track}'s segments, {@code extra} tags after its type, its init segment last. */
+    private static StringBuilder vodHeader(CmafTrack track, String extra) {
+        StringBuilder b = header();
+        b.append("#EXT-X-TARGETDURATION:").append(targetDuration(track)).append('\n');
+        b.append("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n").append(extra).append("#EXT-X-INDEPENDENT-SEGMENTS\n");
+        return b.append("#EXT-X-MAP:URI=\"").append(CmafTrack.INIT).append("\"\n");
     }
 
     /** The smallest whole number of seconds no segment is longer than (a microsecond of rounding allowed). */

@@ -116,6 +116,16 @@ public final class BrowserPlayback implements AutoCloseable {
             return played && errors.isEmpty() && !levels.isEmpty() && forced.size() == levels.size()
                     && forced.stream().allMatch(LevelCheck::ok);
         }
+
+        /** Asserts, each with this whole result as its description: no error, played past 3 s, these levels, each forced. */
+        public void assertPlaysEveryLevel(Integer... heights) {
+            org.assertj.core.api.Assertions.assertThat(errors).as(toString()).isEmpty();
+            org.assertj.core.api.Assertions.assertThat(played).as(toString()).isTrue();
+            org.assertj.core.api.Assertions.assertThat(maxTime).as(toString()).isGreaterThan(3.0);
+            org.assertj.core.api.Assertions.assertThat(levels).as(toString()).extracting(Level::height).containsExactlyInAnyOrder(heights);
+            org.assertj.core.api.Assertions.assertThat(forced).as(toString()).hasSize(heights.length).allMatch(LevelCheck::ok);
+            org.assertj.core.api.Assertions.assertThat(ok()).as(toString()).isTrue();
+        }
     }
 
     private final BrowserSetup setup;
