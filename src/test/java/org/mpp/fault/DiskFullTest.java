@@ -203,8 +203,10 @@ class DiskFullTest {
                 assertThat(info.video().duration().toDouble()).as("%s duration", p).isCloseTo(SECONDS, org.assertj.core.data.Offset.offset(0.01));
             }
             try (Stream<Path> left = Files.list(work.resolve("export").resolve(Uuids.hex(j)))) {
-                assertThat(left.map(p -> p.getFileName().toString()).toList()).as("export folder of %s: the renditions and nothing else", j)
-                        .containsExactlyInAnyOrderElementsOf(delivered.stream().map(p -> p.getFileName().toString()).toList());
+                List<String> expected = new java.util.ArrayList<>(delivered.stream().map(p -> p.getFileName().toString()).toList());
+                expected.add("clip" + submitted.indexOf(j) + "-stream");
+                assertThat(left.map(p -> p.getFileName().toString()).toList()).as("export folder of %s: the renditions, the package and nothing else", j)
+                        .containsExactlyInAnyOrderElementsOf(expected);
             }
         }
         try (Stream<Path> left = Files.list(delivery)) {

@@ -21,7 +21,10 @@ import org.mpp.media.MediaInfo;
  * Plays the reader that DESIGN.md promises never sees half a file: while it runs it looks at the given folders every
  * few milliseconds, and decodes completely every media file that appears there under a final (not hidden) name. A
  * file that does not decode and is still there afterwards is a half-written file someone could have read; a file
- * that vanished meanwhile (purged by its job) is not held against anyone. Thread-safe; {@link #close()} stops it.
+ * that vanished meanwhile (purged by its job) is not held against anyone. A file in a hidden folder is not visible. A
+ * streaming package's segments are not media files on their own (an init segment holds no frame): a visible package is
+ * checked instead by its manifests, every file a visible playlist names must be there. Thread-safe; {@link #close()}
+ * stops it.
  */
 final class VisibleFileWatcher implements AutoCloseable {
     private final List<Path> roots;
@@ -75,10 +78,61 @@ final class VisibleFileWatcher implements AutoCloseable {
     private void look() {
         for (Path root : roots) {
             try (Stream<Path> walk = Files.walk(root)) {
-                walk.filter(p -> !p.getFileName().toString().startsWith(".")).filter(VisibleFileWatcher::isMedia)
-                        .filter(Files::isRegularFile).filter(checked::add).forEach(this::check);
+                walk.filter(p -> visible(root, p)).filter(Files::isRegularFile).forEach(p -> {
+                    if (p.getFileName().toString().endsWith(".m3u8")) {
+                        checkPlaylist(p);
+                    } else if (isMedia(p) && !inPackage(root, p) && checked.add(p)) {
+                        check(p);
+                    }
+                });
             } catch (IOException | UncheckedIOException e) {
                 // A folder was purged while we walked it: look again next time.
+            }
+        }
+    }
+
+    /** Whether no name on the way from {@code root} to {@code p} is hidden. */
+    private static boolean visible(Path root, Path p) {
+        for (Path part : root.relativize(p)) {
+            if (part.toString().startsWith(".")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean inPackage(Path root, Path p) {
+        for (Path part : root.relativize(p)) {
+            if (part.toString().endsWith("-stream")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every file a visible playlist names (segment lines and URI attributes) must be there when it is. */
+    private void checkPlaylist(Path playlist) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(playlist);
+        } catch (IOException e) {
+            return; // Purged meanwhile.
+        }
+        java.util.regex.Matcher uri = java.util.regex.Pattern.compile("URI=\"([^\"]+)\"").matcher("");
+        for (String line : lines) {
+            List<String> named = new java.util.ArrayList<>();
+            if (!line.isBlank() && !line.startsWith("#")) {
+                named.add(line.strip());
+            }
+            uri.reset(line);
+            while (uri.find()) {
+                named.add(uri.group(1));
+            }
+            for (String name : named) {
+                Path file = playlist.resolveSibling(name);
+                if (!Files.exists(file) && Files.exists(playlist)) {
+                    broken.add(playlist + " names " + name + ", which is not there");
+                }
             }
         }
     }
