@@ -163,7 +163,8 @@ final class CmafTrackWriter implements AutoCloseable {
             return;
         }
         closed = true;
-        // Nothing is left to flush (every fragment was cut) and skip_trailer writes no index: the trailer only frees.
+        // skip_trailer writes no index; what the trailer would flush (a failed track's uncut packets) goes into a buffer that is
+        // thrown away: the trailer only frees the muxer's state.
         AVIOContext pb = new AVIOContext(null);
         int ret = avformat.avio_open_dyn_buf(pb);
         if (ret >= 0) {
