@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline for one file on this machine, with no database: probe, integrity check, segment,
- * transcode every segment into the ladder, export each rendition, cut the streaming package from them. Uses the work-folder layout of a node
- * ({@code ingest/<id>/}, {@code transcode/<id>/}) and removes its folders when done, whatever happens.
+ * transcode every segment into the ladder, export each rendition, cut the streaming package from them. Uses the
+ * work-folder layout of a node ({@code ingest/<id>/}, {@code transcode/<id>/}) and removes its folders when done,
+ * whatever happens.
  * Thread-safe: files may be transcoded concurrently.
  */
 public final class LocalTranscoder {

@@ -157,6 +157,22 @@ class NodeTest {
     }
 
     @Test
+    void formatsWithoutMp4DeliverOnlyThePackageAndKeepNoMp4() throws IOException {
+        build("mpp.packaging.formats = [dash]\nmpp.work.delivery-dir = \"" + dir.resolve("delivery") + "\"");
+        UUID job = client.submit(SyntheticMedia.builder().seconds(1).write(dir.resolve("d.mp4")), 0);
+        node.start();
+
+        JobView done = awaitFinished(job);
+
+        assertThat(done.status()).as("status (%s)", done.failureReason()).isEqualTo(Status.COMPLETE);
+        assertThat(done.deliveredFiles()).isEqualTo(dir.resolve("delivery/d-stream/manifest.mpd").toAbsolutePath().toString());
+        assertThat(dir.resolve("delivery/d-stream/master.m3u8")).as("no HLS asked for").doesNotExist();
+        assertThat(dir.resolve("delivery/d720p30.mp4")).doesNotExist();
+        assertThat(dir.resolve("work/export").resolve(Uuids.hex(job)).resolve("d720p30.mp4")).as("the MP4 the package was cut from")
+                .doesNotExist();
+    }
+
+    @Test
     void aDeliveryFolderGetsACopy() throws IOException {
         build("mpp.work.delivery-dir = \"" + dir.resolve("delivery") + "\"");
         UUID job = client.submit(SyntheticMedia.builder().seconds(1).write(dir.resolve("d.mp4")), 0);

@@ -88,6 +88,20 @@ class StreamPackagerTest {
     }
 
     @Test
+    void theLocalPipelineWithoutMp4LeavesOnlyThePackage() throws IOException {
+        Path source = SyntheticMedia.builder().size(320, 180).seconds(2).write(dir.resolve("short.mp4"));
+        LocalTranscoder local = new LocalTranscoder(media, LADDER, dir.resolve("work"), false, new Settings.Packaging(Set.of(Format.HLS), 4, 5));
+
+        LocalTranscoder.Result r = local.transcode(source, dir.resolve("out"), (s, f) -> { }, Cancellation.none());
+
+        assertThat(r.outputs()).isEmpty();
+        assertThat(r.manifests()).containsExactly(dir.resolve("out/short-stream/master.m3u8"));
+        try (Stream<Path> out = Files.list(dir.resolve("out"))) {
+            assertThat(out.map(p -> p.getFileName().toString())).containsExactly("short-stream");
+        }
+    }
+
+    @Test
     void aSilentSourceGetsVideoOnlyVariants() throws IOException {
         Path p = packager(Settings.Packaging.defaults().formats()).write("talk", renditions, false, dir, Cancellation.none()).orElseThrow().dir();
 
