@@ -32,7 +32,8 @@ final class DashManifest {
         List<CmafTrack> audios = tracks.stream().filter(t -> t.kind() == Kind.AUDIO).toList();
         if (!videos.isEmpty()) {
             CmafTrack top = videos.get(0);
-            b.append("    <AdaptationSet id=\"0\" contentType=\"video\" mimeType=\"video/mp4\" segmentAlignment=\"true\"")
+            b.append("    <AdaptationSet id=\"0\" contentType=\"video\" mimeType=\"video/mp4\"")
+                    .append(aligned(videos) ? " segmentAlignment=\"true\"" : "")
                     .append(" startWithSAP=\"1\" maxWidth=\"").append(videos.stream().mapToInt(CmafTrack::width).max().orElse(0))
                     .append("\" maxHeight=\"").append(videos.stream().mapToInt(CmafTrack::height).max().orElse(0))
                     .append("\" maxFrameRate=\"").append(frameRate(fastest(videos))).append("\" par=\"").append(aspect(top)).append("\">\n");
@@ -81,6 +82,25 @@ final class DashManifest {
             i += repeat + 1;
         }
         b.append("          </SegmentTimeline>\n        </SegmentTemplate>\n");
+    }
+
+    /**
+     * Whether the tracks' segments start at the same times (to the millisecond). Renditions at different frame rates of a
+     * variable-rate source can have their keyframes up to half a frame apart; the manifest then does not claim alignment.
+     */
+    static boolean aligned(List<CmafTrack> tracks) {
+        CmafTrack first = tracks.get(0);
+        for (CmafTrack t : tracks) {
+            if (t.segments().size() != first.segments().size()) {
+                return false;
+            }
+            for (int i = 0; i < t.segments().size(); i++) {
+                if (Math.abs(t.seconds(t.segments().get(i).start()) - first.seconds(first.segments().get(i).start())) > 0.001) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static Rational fastest(List<CmafTrack> videos) {

@@ -71,11 +71,23 @@ class ManifestsTest {
         String mpd = DashManifest.of(List.of(HD, SD, AUDIO));
 
         assertThat(mpd).contains("type=\"static\"", "mediaPresentationDuration=\"PT9.024S\"", "minBufferTime=\"PT5.000S\"",
+                "contentType=\"video\" mimeType=\"video/mp4\" segmentAlignment=\"true\" startWithSAP=\"1\"",
                 "maxWidth=\"1280\" maxHeight=\"720\" maxFrameRate=\"60\" par=\"16:9\"",
                 "<Representation id=\"video-720p30\" bandwidth=\"4000000\" codecs=\"avc1.4d401f\" width=\"1280\" height=\"720\" frameRate=\"30\"",
                 "initialization=\"$RepresentationID$/init.mp4\" media=\"$RepresentationID$/$Number%05d$.m4s\" startNumber=\"1\"",
                 "<S t=\"0\" d=\"61440\" r=\"1\"/>\n            <S t=\"122880\" d=\"15360\"/>",
                 "<S t=\"0\" d=\"191488\"/>\n            <S t=\"191488\" d=\"192512\"/>\n            <S t=\"384000\" d=\"49152\"/>",
                 "audioSamplingRate=\"48000\"", "audio_channel_configuration:2011\" value=\"2\"");
+    }
+
+    @Test
+    void renditionsCutHalfAFrameApartAreNotClaimedAligned() {
+        CmafTrack late = new CmafTrack(Kind.VIDEO, "video-360p25", "avc1.42c01e", 640, 360, Rational.of(25), 0, 0, 12800,
+                List.of(new CmafSegment("00001.m4s", 0, 57856, 500_000, 20_000), new CmafSegment("00002.m4s", 57856, 57344, 500_000, 20_000),
+                        new CmafSegment("00003.m4s", 115200, 21248, 50_000, 10_000)));
+
+        assertThat(DashManifest.aligned(List.of(HD, SD))).isTrue();
+        assertThat(DashManifest.aligned(List.of(HD, late))).as("4.52 s against 4.00 s").isFalse();
+        assertThat(DashManifest.of(List.of(HD, late, AUDIO))).doesNotContain("contentType=\"video\" mimeType=\"video/mp4\" segmentAlignment");
     }
 }
