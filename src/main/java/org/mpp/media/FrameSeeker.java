@@ -101,6 +101,37 @@ final class FrameSeeker implements AutoCloseable {
         return earlier;
     }
 
+    /**
+     * A picture from the stretch {@code [from, until)} that costs one decode where the stretch holds a keyframe: the first
+     * keyframe at or after {@code from}, when it comes before {@code until}; otherwise {@link #frameAt}{@code (from)}.
+     * Valid until the next call or close.
+     *
+     * @throws MediaException when no frame decodes there (a damaged or truncated file)
+     */
+    AVFrame keyframeWithin(double from, double until, Cancellation cancel) {
+        long start = startPts + (long) Math.ceil((from - TOLERANCE_SECONDS) / timeBase);
+        long end = startPts + (long) Math.ceil((until - TOLERANCE_SECONDS) / timeBase);
+        // Without AVSEEK_FLAG_BACKWARD a seek lands on the first keyframe at or after the time.
+        if (avformat.av_seek_frame(in.context(), stream, start, 0) >= 0) {
+            avcodec.avcodec_flush_buffers(decoder.context());
+            boolean more = true;
+            while (more) {
+                cancel.check(what);
+                more = readVideo();
+                decoder.send(more ? pkt : null);
+                if (decoder.receive(frame)) {
+                    decoded++;
+                    long t = Decoder.timestamp(frame);
+                    if (t >= start && t < end) {
+                        return frame;
+                    }
+                    break;
+                }
+            }
+        }
+        return frameAt(from, cancel);
+    }
+
     /** Frames decoded so far: the work the seeks left to do. */
     long decoded() {
         return decoded;

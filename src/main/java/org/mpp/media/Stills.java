@@ -82,7 +82,8 @@ final class Stills {
                     int rows = (onSheet.size() + GRID - 1) / GRID;
                     try (SpriteSheet sheet = new SpriteSheet(cols * size[0], rows * size[1])) {
                         for (Tile t : onSheet) {
-                            sheet.place(scale.apply(seeker.frameAt(t.startSeconds(), cancel)), t.x(), t.y());
+                            // A keyframe inside the tile's stretch costs one decode; our renditions have one every GOP.
+                            sheet.place(scale.apply(seeker.keyframeWithin(t.startSeconds(), t.endSeconds(), cancel)), t.x(), t.y());
                         }
                         written.add(file);
                         JpegWriter.write(sheet.picture(), file);

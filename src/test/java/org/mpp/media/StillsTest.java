@@ -64,7 +64,7 @@ class StillsTest {
     }
 
     @Test
-    void eachTileShowsTheFrameAtTheStartOfItsStretchOnOneSheet() throws IOException {
+    void eachTileShowsTheFirstKeyframeOfItsStretchOnOneSheet() throws IOException {
         Thumbnails t = Stills.write(large, small, SECONDS, 5, 160, 1280, 1, dir, Cancellation.none());
 
         assertThat(t.tiles()).extracting(Tile::startSeconds).containsExactly(0.0, 5.0, 10.0, 15.0, 20.0, 25.0);
@@ -108,6 +108,18 @@ class StillsTest {
 
             seeker.frameAt(30, Cancellation.none());
             assertThat(seeker.decoded() - 1).as("frames decoded to a time past the end: the last GOP").isBetween(58L + 60, 60L + 60);
+        }
+    }
+
+    @Test
+    void aTileTakesTheKeyframeInItsStretchForOneDecodeAndTheFrameAtItsStartWhereThereIsNone() {
+        try (FrameSeeker seeker = FrameSeeker.open(small, 1)) {
+            assertThat(FrameCode.read(luma(seeker.keyframeWithin(5.0, 10.0, Cancellation.none())), 320, 180, 320)).isEqualTo(180);
+            assertThat(seeker.decoded()).as("frames decoded for the keyframe at 6 s in [5, 10)").isEqualTo(1);
+
+            assertThat(FrameCode.read(luma(seeker.keyframeWithin(6.5, 7.5, Cancellation.none())), 320, 180, 320)).isEqualTo(195);
+            assertThat(FrameCode.read(luma(seeker.keyframeWithin(25.5, 40, Cancellation.none())), 320, 180, 320))
+                    .as("no keyframe after 24 s: the frame at 25.5 s").isEqualTo(765);
         }
     }
 
@@ -211,7 +223,10 @@ class StillsTest {
                 .write(shared.resolve(name));
     }
 
-    /** Reads the frame code of every tile of {@code sheet} and checks it is the frame shown at the tile's start. */
+    /**
+     * Reads the frame code of every tile of {@code sheet} and checks it is the first keyframe of the tile's stretch (the
+     * sources have one every 2 s), or the frame at its start where the stretch holds none.
+     */
     private static void assertTilesShowTheirStart(List<Tile> tiles, VideoFrame sheet, String name) {
         for (Tile tile : tiles) {
             if (!tile.sheet().equals(name)) {
@@ -220,8 +235,10 @@ class StillsTest {
             ByteBuffer at = ByteBuffer.wrap(sheet.luma()).position(tile.y() * sheet.width() + tile.x()).slice();
             int code = FrameCode.read(at, tile.width(), tile.height(), sheet.width());
             assertThat(code).as("frame code of the tile at %s s", tile.startSeconds()).isNotNegative();
+            double keyframe = 2 * Math.ceil(tile.startSeconds() / 2 - 1e-9);
+            double expected = keyframe < tile.endSeconds() - 1e-9 ? keyframe : tile.startSeconds();
             assertThat(code / (double) FPS).as("time of the tile at %s s", tile.startSeconds())
-                    .isCloseTo(tile.startSeconds(), within(1.0 / FPS + 1e-9));
+                    .isCloseTo(expected, within(1.0 / FPS + 1e-9));
         }
     }
 
