@@ -59,10 +59,15 @@ final class CmafPackager {
         }
         String operation = "Packaging " + source.file();
         AVPacket pkt = avcodec.av_packet_alloc();
-        try (Demuxer in = Demuxer.open(source.file())) {
+        try (Demuxer in = Demuxer.openOwn(source.file())) {
             int stream = in.bestStream(type);
             if (stream < 0) {
                 throw new MediaException(source.file() + " has no " + (type == AVMEDIA_TYPE_VIDEO ? "video" : "audio") + " stream to package");
+            }
+            for (int i = 0; i < in.streamCount(); i++) {
+                // The MP4 demuxer then skips the other track's samples instead of reading them: an audio track is taken
+                // from a rendition without reading its video.
+                in.stream(i).discard(i == stream ? avcodec.AVDISCARD_DEFAULT : avcodec.AVDISCARD_ALL);
             }
             AVCodecParameters par = in.stream(stream).codecpar();
             Rational inTb = in.timeBase(stream);

@@ -50,6 +50,20 @@ final class Demuxer implements AutoCloseable {
      * @throws BadInputException when the file is missing, not a regular file, empty or not media FFmpeg can read
      */
     static Demuxer open(Path file) {
+        return open(file, true);
+    }
+
+    /**
+     * Opens a file MPP wrote itself, whose header says all there is to know of its streams: the streams are taken from the
+     * header as they are, without {@code avformat_find_stream_info} decoding frames to find them out.
+     *
+     * @throws BadInputException when the file is missing, not a regular file, empty or not media FFmpeg can read
+     */
+    static Demuxer openOwn(Path file) {
+        return open(file, false);
+    }
+
+    private static Demuxer open(Path file, boolean findStreamInfo) {
         Ffmpeg.init();
         if (!Files.exists(file)) {
             throw new BadInputException(file + ": no such file");
@@ -76,6 +90,9 @@ final class Demuxer implements AutoCloseable {
             throw new BadInputException(file + ": not a media file FFmpeg can read (" + Ffmpeg.errorText(ret) + ")");
         }
         Demuxer d = new Demuxer(file, ctx);
+        if (!findStreamInfo) {
+            return d;
+        }
         ret = avformat_find_stream_info(ctx, (org.bytedeco.javacpp.PointerPointer<?>) null);
         if (ret < 0) {
             d.close();

@@ -161,12 +161,12 @@ public final class MediaEngine {
     }
 
     /**
-     * Writes the stills of a streaming package into {@code dir} (created if needed): {@code poster.jpg}, the picture at
-     * 10 % of the duration from {@code posterSource}, {@code posterMaxWidth} wide at most; and the scrubbing thumbnails,
+     * Writes the stills of a streaming package into {@code dir} (created if needed): {@code poster.jpg}, the first keyframe
+     * between 10 and 15 % of the duration from {@code posterSource} (the picture at 10 % where there is none), {@code posterMaxWidth} wide at most; and the scrubbing thumbnails,
      * one {@code tileWidth}-wide tile per {@code thumbnailSeconds} from {@code tileSource} (the first keyframe of its
      * stretch, one decode; the picture at the stretch's start where it holds no keyframe), packed row by row into sprite sheets {@code thumbnails-N.jpg} (N from 1) of at most 10 x 10 tiles.
      * Sizes keep the aspect ratio and are even. The sources are our own renditions (upright, square pixels, H.264): pass
-     * the smallest as {@code tileSource}. Each picture is decoded from the keyframe at or before its time only. Files are
+     * the smallest as {@code tileSource}. A picture that is no keyframe is decoded from the keyframe before it only. Files are
      * written atomically; a failure or cancel deletes what this call wrote.
      *
      * @return where the poster is and where each tile lies in which sheet, for the WebVTT track

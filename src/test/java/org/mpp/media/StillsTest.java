@@ -81,6 +81,15 @@ class StillsTest {
     }
 
     @Test
+    void thePosterIsAKeyframeBetweenTenAndFifteenPercentWhereThereIsOne() throws IOException {
+        Thumbnails t = Stills.write(large, small, 40, 5, 160, 1280, 1, dir, Cancellation.none());
+
+        assertThat(decodeJpeg(t.poster()).code()).as("the keyframe at 4 s, in [4.0, 6.0)").isEqualTo(120);
+        t = Stills.write(large, small, 35, 5, 160, 1280, 1, dir.resolve("b"), Cancellation.none());
+        assertThat(decodeJpeg(t.poster()).code()).as("the keyframe at 4 s, in [3.5, 5.25)").isEqualTo(120);
+    }
+
+    @Test
     void tilesBeyondAHundredGoOnANewSheet() throws IOException {
         Thumbnails t = Stills.write(small, small, SECONDS, 0.25, 160, 1280, 1, dir, Cancellation.none());
 
