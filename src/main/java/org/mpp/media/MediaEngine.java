@@ -143,22 +143,6 @@ public final class MediaEngine {
         RenditionExporter.export(encodedSegments, source, info, rendition.spec().audioBitrate(), output, progress, cancel, times, audio);
     }
 
-    /**
-     * The length of the video of a file MPP wrote (a rendition), in seconds, read from its header.
-     *
-     * @throws MediaException when the file cannot be read or has no video of a known length
-     */
-    public double videoSeconds(Path rendition) {
-        try (Demuxer in = Demuxer.openOwn(rendition)) {
-            int stream = in.bestStream(org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO);
-            long duration = stream < 0 ? org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE : in.stream(stream).duration();
-            if (duration == org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE || duration <= 0) {
-                throw new MediaException(rendition + " has no video of a known length");
-            }
-            return org.mpp.Rational.time(duration, in.timeBase(stream)).toDouble();
-        }
-    }
-
     /** A finished rendition's MP4 to take one track from, and the folder name that track gets in the package. */
     public record TrackSource(String id, Path file) {
     }
