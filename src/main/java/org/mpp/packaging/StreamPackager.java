@@ -118,29 +118,35 @@ public final class StreamPackager {
         List<Path> manifests = new ArrayList<>();
         // Manifests last: everything they name is written by now.
         if (settings.formats().contains(Format.HLS)) {
-            List<HlsPlaylists.Variant> variants = new ArrayList<>();
-            Map<CmafTrack, String> audioNames = new LinkedHashMap<>();
-            for (Rendered r : renditions) {
-                CmafTrack video = byId.get("video-" + r.rendition().label());
-                TrackSource audioSource = audios.get(r.rendition().spec().audioBitrate());
-                CmafTrack audio = audioSource == null ? null : byId.get(audioSource.id());
-                variants.add(new HlsPlaylists.Variant(video, audio));
-                if (audio != null) {
-                    audioNames.put(audio, "AAC " + r.rendition().spec().audioBitrate() + " kb/s");
-                }
-            }
-            for (CmafTrack t : tracks) {
-                write(dir.resolve(t.id()).resolve(HlsPlaylists.MEDIA), HlsPlaylists.media(t));
-                if (t.kind() == CmafTrack.Kind.VIDEO) {
-                    write(dir.resolve(t.id()).resolve(HlsPlaylists.IFRAMES), HlsPlaylists.iFrames(t));
-                }
-            }
-            manifests.add(write(dir.resolve(HlsPlaylists.MASTER), HlsPlaylists.master(variants, audioNames)));
+            manifests.add(writeHls(renditions, audios, byId, dir));
         }
         if (settings.formats().contains(Format.DASH)) {
             manifests.add(write(dir.resolve(DashManifest.NAME), DashManifest.of(tracks)));
         }
         return manifests;
+    }
+
+    /** Every track's media playlist, every video track's I-frame playlist, then the master playlist naming them: its path. */
+    private static Path writeHls(List<Rendered> renditions, Map<Integer, TrackSource> audios, Map<String, CmafTrack> byId, Path dir)
+            throws IOException {
+        List<HlsPlaylists.Variant> variants = new ArrayList<>();
+        Map<CmafTrack, String> audioNames = new LinkedHashMap<>();
+        for (Rendered r : renditions) {
+            CmafTrack video = byId.get("video-" + r.rendition().label());
+            TrackSource audioSource = audios.get(r.rendition().spec().audioBitrate());
+            CmafTrack audio = audioSource == null ? null : byId.get(audioSource.id());
+            variants.add(new HlsPlaylists.Variant(video, audio));
+            if (audio != null) {
+                audioNames.put(audio, "AAC " + r.rendition().spec().audioBitrate() + " kb/s");
+            }
+        }
+        for (CmafTrack t : byId.values()) {
+            write(dir.resolve(t.id()).resolve(HlsPlaylists.MEDIA), HlsPlaylists.media(t));
+            if (t.kind() == CmafTrack.Kind.VIDEO) {
+                write(dir.resolve(t.id()).resolve(HlsPlaylists.IFRAMES), HlsPlaylists.iFrames(t));
+            }
+        }
+        return write(dir.resolve(HlsPlaylists.MASTER), HlsPlaylists.master(variants, audioNames));
     }
 
     private static Path write(Path file, String text) throws IOException {
