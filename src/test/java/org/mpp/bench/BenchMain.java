@@ -20,7 +20,8 @@ public final class BenchMain {
     }
 
     static List<Section> sections() {
-        return List.of(new EndToEndBench(), new OverheadBench(), new ScaleOutBench(), new ClaimBench(), new MemoryBench(), new QualityBench());
+        return List.of(new EndToEndBench(), new OverheadBench(), new ScaleOutBench(), new ClaimBench(), new MemoryBench(), new QualityBench(),
+                new ColdBench());
     }
 
     public static void main(String[] args) throws Exception {
