@@ -73,6 +73,8 @@ public final class Node implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean heartbeatDone;
+    /** Ends the heartbeat's wait between two beats when the node stops (no interrupt: H2 closes its file on one). */
+    private final java.util.concurrent.CountDownLatch heartbeatStop = new java.util.concurrent.CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicInteger beats = new AtomicInteger();
     private volatile Policies policies = Policies.DEFAULTS;
@@ -298,15 +300,11 @@ public final class Node implements AutoCloseable {
                 contactSince = System.nanoTime();
                 log.warn("Heartbeat of node {} failed: {}", id, t.toString());
             }
-            sleep(every);
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            try {
+                heartbeatStop.await(every.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -389,6 +387,7 @@ public final class Node implements AutoCloseable {
         boolean interrupted = false;
         try {
             running.forEach(TaskContext::stop);
+            wake(); // Idle workers see the stop now, not at their next poll.
             for (ExecutorService pool : pools.values()) {
                 pool.shutdown();
             }
@@ -430,6 +429,7 @@ public final class Node implements AutoCloseable {
             }
             // The heartbeat stops last, so that a node still finishing work never looks dead.
             heartbeatDone = true;
+            heartbeatStop.countDown();
             if (heartbeat != null) {
                 // No interrupt: H2 closes its file when a thread is interrupted inside it. The loop ends within a beat.
                 heartbeat.shutdown();
