@@ -26,6 +26,8 @@ import org.mpp.media.MediaInfo;
 import org.mpp.media.Progress;
 import org.mpp.media.Segment;
 import org.mpp.media.SharedAudio;
+import org.mpp.packaging.StreamPackager;
+import org.mpp.packaging.StreamPackager.StreamPackage;
 import org.mpp.store.Claim;
 import org.mpp.store.ControlStore;
 import org.mpp.store.JobStore;
@@ -34,8 +36,6 @@ import org.mpp.store.LostClaimException;
 import org.mpp.store.Policies;
 import org.mpp.store.Status;
 import org.mpp.store.TaskStore;
-import org.mpp.packaging.StreamPackager;
-import org.mpp.packaging.StreamPackager.StreamPackage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
