@@ -87,7 +87,7 @@ final class CmafPackager {
                     Rational time = Rational.time(pkt.pts(), inTb);
                     boolean key = (pkt.flags() & avcodec.AV_PKT_FLAG_KEY) != 0;
                     if (written > 0 && cutter.cutBefore(time, Rational.time(pkt.duration(), inTb), key)) {
-                        out.cut(segmentName(out.segments().size() + 1));
+                        out.cut();
                     }
                     pkt.stream_index(0);
                     pkt.pos(-1);
@@ -98,7 +98,7 @@ final class CmafPackager {
                 if (written == 0) {
                     throw new MediaException(source.file() + " has no packets to package");
                 }
-                out.cut(segmentName(out.segments().size() + 1));
+                out.cut();
                 cutter.finish();
                 return track(source.id(), type, par, in.stream(stream).avg_frame_rate(), tb, out.segments());
             }
@@ -108,20 +108,13 @@ final class CmafPackager {
     }
 
     private static CmafTrack track(String id, int type, AVCodecParameters par, org.bytedeco.ffmpeg.avutil.AVRational rate, Rational tb,
-            List<CmafTrackWriter.Segment> written) {
-        List<CmafSegment> segments = written.stream()
-                .map(s -> new CmafSegment(s.file(), s.start(), s.duration(), s.bytes(), s.firstSampleEnd())).toList();
+            List<CmafSegment> segments) {
         long timescale = tb.inverse().round();
         if (type == AVMEDIA_TYPE_VIDEO) {
             return new CmafTrack(Kind.VIDEO, id, CodecStrings.of(par), par.width(), par.height(), Ffmpeg.rational(rate), 0, 0, timescale, segments);
         }
         return new CmafTrack(Kind.AUDIO, id, CodecStrings.of(par), 0, 0, null, par.ch_layout().nb_channels(), par.sample_rate(), timescale,
                 segments);
-    }
-
-    /** Media segment names: numbered from 1, five digits, as DASH's {@code $Number%05d$} writes them. */
-    static String segmentName(int number) {
-        return String.format("%05d.m4s", number);
     }
 
     /** Decides, packet by packet, where a track's segments end. */

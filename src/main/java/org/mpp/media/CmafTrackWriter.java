@@ -44,18 +44,14 @@ final class CmafTrackWriter implements AutoCloseable {
     private static final String MOVFLAGS = "+frag_custom+empty_moov+default_base_moof+dash+cmaf+skip_sidx+skip_trailer";
     private final Path dir;
     private final AVFormatContext ctx;
-    private final List<Segment> segments = new ArrayList<>();
+    private final List<CmafTrack.CmafSegment> segments = new ArrayList<>();
     private final Rational timeBase;
-    private long segmentStart = Long.MIN_VALUE;
+    private long segmentStart;
     private long segmentEnd;
     private long sampleBytes;
     private long firstSampleBytes;
     private int samples;
     private boolean closed;
-
-    /** A written media segment: its file, start and length in the track's time base, and byte counts. */
-    record Segment(String file, long start, long duration, long bytes, long firstSampleEnd, int samples) {
-    }
 
     private CmafTrackWriter(Path dir, AVFormatContext ctx, Rational timeBase) {
         this.dir = dir;
@@ -94,7 +90,7 @@ final class CmafTrackWriter implements AutoCloseable {
         }
     }
 
-    /** The time base of the timestamps in {@link Segment}s (the track's media time scale). */
+    /** The time base of the segments' times (the track's media time scale). */
     Rational timeBase() {
         return timeBase;
     }
@@ -112,8 +108,12 @@ final class CmafTrackWriter implements AutoCloseable {
         written(av_write_frame(ctx, pkt), "Writing a packet of " + dir, dir);
     }
 
-    /** Flushes the packets written since the last cut into the media segment {@code dir/name}. */
-    Segment cut(String name) {
+    /**
+     * Flushes the packets written since the last cut into the next media segment, {@code dir/00001.m4s} and on (numbered
+     * from 1, five digits, as DASH's {@code $Number%05d$} names them).
+     */
+    CmafTrack.CmafSegment cut() {
+        String name = String.format("%05d.m4s", segments.size() + 1);
         if (samples == 0) {
             throw new IllegalStateException("An empty segment: " + name);
         }
@@ -127,14 +127,15 @@ final class CmafTrackWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new MediaException("Cannot read the size of " + file + ": " + e.getMessage(), e);
         }
-        Segment s = new Segment(name, segmentStart, segmentEnd - segmentStart, bytes, bytes - sampleBytes + firstSampleBytes, samples);
+        CmafTrack.CmafSegment s = new CmafTrack.CmafSegment(name, segmentStart, segmentEnd - segmentStart, bytes,
+                bytes - sampleBytes + firstSampleBytes);
         segments.add(s);
         samples = 0;
         sampleBytes = 0;
         return s;
     }
 
-    List<Segment> segments() {
+    List<CmafTrack.CmafSegment> segments() {
         return List.copyOf(segments);
     }
 

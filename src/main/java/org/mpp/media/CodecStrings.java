@@ -20,7 +20,7 @@ final class CodecStrings {
      * @throws MediaException for another codec, or H.264 without an SPS
      */
     static String of(AVCodecParameters par) {
-        byte[] extra = extradata(par);
+        byte[] extra = Ffmpeg.extradata(par);
         if (par.codec_id() == AV_CODEC_ID_H264) {
             return avc(extra);
         }
@@ -44,13 +44,5 @@ final class CodecStrings {
             }
         }
         throw new MediaException("The H.264 stream has no sequence parameter set in its codec headers");
-    }
-
-    private static byte[] extradata(AVCodecParameters par) {
-        byte[] bytes = new byte[Math.max(0, par.extradata_size())];
-        if (bytes.length > 0) {
-            par.extradata().get(bytes);
-        }
-        return bytes;
     }
 }

@@ -56,6 +56,15 @@ final class Ffmpeg {
         return r.den() == 0 ? Rational.ZERO : Rational.of(r.num(), r.den());
     }
 
+    /** A stream's codec headers (extradata), copied out; empty when it has none. */
+    static byte[] extradata(org.bytedeco.ffmpeg.avcodec.AVCodecParameters par) {
+        byte[] bytes = new byte[Math.max(0, par.extradata_size())];
+        if (bytes.length > 0) {
+            par.extradata().get(bytes);
+        }
+        return bytes;
+    }
+
     static AVRational av(Rational r) {
         return avutil.av_make_q(Math.toIntExact(r.num()), Math.toIntExact(r.den()));
     }

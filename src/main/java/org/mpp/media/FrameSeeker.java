@@ -29,6 +29,8 @@ final class FrameSeeker implements AutoCloseable {
     private final AVFrame frame = avutil.av_frame_alloc();
     private final AVFrame earlier = avutil.av_frame_alloc();
     private long decoded;
+    /** The file's last packet has gone to the decoder since the last seek. */
+    private boolean ended;
 
     private FrameSeeker(Path file, Demuxer in, Decoder decoder, int stream) {
         this.file = file;
@@ -76,24 +78,15 @@ final class FrameSeeker implements AutoCloseable {
         // as before it, or the seek lands a whole GOP earlier and decodes it for nothing.
         long seekTo = startPts + (long) Math.floor((seconds + TOLERANCE_SECONDS) / timeBase);
         long target = startPts + (long) Math.ceil((seconds - TOLERANCE_SECONDS) / timeBase);
-        Ffmpeg.check(avformat.av_seek_frame(in.context(), stream, seekTo, avformat.AVSEEK_FLAG_BACKWARD),
-                "Seeking to " + describe(seconds));
-        avcodec.avcodec_flush_buffers(decoder.context());
+        Ffmpeg.check(seek(seekTo, avformat.AVSEEK_FLAG_BACKWARD), "Seeking to " + describe(seconds));
         avutil.av_frame_unref(earlier);
-        boolean more = true;
-        while (more) {
-            cancel.check(what);
-            more = readVideo();
-            decoder.send(more ? pkt : null);
-            while (decoder.receive(frame)) {
-                decoded++;
-                if (Decoder.timestamp(frame) >= target) {
-                    return frame;
-                }
-                // Kept: it is the answer when the file ends before the time wanted.
-                avutil.av_frame_unref(earlier);
-                avutil.av_frame_move_ref(earlier, frame);
+        for (AVFrame f = next(cancel); f != null; f = next(cancel)) {
+            if (Decoder.timestamp(f) >= target) {
+                return f;
             }
+            // Kept: it is the answer when the file ends before the time wanted.
+            avutil.av_frame_unref(earlier);
+            avutil.av_frame_move_ref(earlier, f);
         }
         if (earlier.width() == 0) {
             throw new MediaException(file + ": no picture decodes at " + describe(seconds));
@@ -112,24 +105,39 @@ final class FrameSeeker implements AutoCloseable {
         long start = startPts + (long) Math.ceil((from - TOLERANCE_SECONDS) / timeBase);
         long end = startPts + (long) Math.ceil((until - TOLERANCE_SECONDS) / timeBase);
         // Without AVSEEK_FLAG_BACKWARD a seek lands on the first keyframe at or after the time.
-        if (avformat.av_seek_frame(in.context(), stream, start, 0) >= 0) {
-            avcodec.avcodec_flush_buffers(decoder.context());
-            boolean more = true;
-            while (more) {
-                cancel.check(what);
-                more = readVideo();
-                decoder.send(more ? pkt : null);
-                if (decoder.receive(frame)) {
-                    decoded++;
-                    long t = Decoder.timestamp(frame);
-                    if (t >= start && t < end) {
-                        return frame;
-                    }
-                    break;
-                }
+        if (seek(start, 0) >= 0) {
+            AVFrame f = next(cancel);
+            if (f != null && Decoder.timestamp(f) >= start && Decoder.timestamp(f) < end) {
+                return f;
             }
         }
         return frameAt(from, cancel);
+    }
+
+    /** Seeks the video stream to {@code pts} with {@code flags} and empties the decoder; FFmpeg's result code. */
+    private int seek(long pts, int flags) {
+        int ret = avformat.av_seek_frame(in.context(), stream, pts, flags);
+        if (ret >= 0) {
+            avcodec.avcodec_flush_buffers(decoder.context());
+            ended = false;
+        }
+        return ret;
+    }
+
+    /** The next picture the decoder gives after the last seek (in {@code frame}), null at the end of the file. */
+    private AVFrame next(Cancellation cancel) {
+        for (;;) {
+            if (decoder.receive(frame)) {
+                decoded++;
+                return frame;
+            }
+            if (ended) {
+                return null;
+            }
+            cancel.check(what);
+            ended = !readVideo();
+            decoder.send(ended ? null : pkt);
+        }
     }
 
     /** Frames decoded so far: the work the seeks left to do. */

@@ -324,21 +324,13 @@ final class RenditionExporter {
                         + avcodec.avcodec_get_name(reference.codec_id()).getString();
             } else if (par.width() != reference.width() || par.height() != reference.height()) {
                 diff = "size " + par.width() + "x" + par.height() + " instead of " + reference.width() + "x" + reference.height();
-            } else if (!Arrays.equals(extradata(par), extradata(reference))) {
+            } else if (!Arrays.equals(Ffmpeg.extradata(par), Ffmpeg.extradata(reference))) {
                 diff = "codec headers (extradata) that differ from the first segment's: another encoder setting";
             }
             if (diff != null) {
                 throw new MediaException(name(index, files) + " does not match the first segment: " + diff
                         + ". Re-encode the rendition's segments with the same settings.");
             }
-        }
-
-        private static byte[] extradata(AVCodecParameters par) {
-            byte[] bytes = new byte[Math.max(0, par.extradata_size())];
-            if (bytes.length > 0) {
-                par.extradata().get(bytes);
-            }
-            return bytes;
         }
 
         private static Demuxer openSegment(List<Path> files, int i) {
