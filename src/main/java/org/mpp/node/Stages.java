@@ -365,11 +365,7 @@ final class Stages {
      * that lost the claim (declared dead, then woke up) must not take a name the export's new holder would deliver under.
      */
     private Path deliver(Claim c, Path rendition) throws IOException {
-        Runnable stillHeld = () -> {
-            if (!tasks.stillHeld(c)) {
-                throw new LostClaimException(c);
-            }
-        };
+        Runnable stillHeld = stillHeld(c);
         stillHeld.run();
         if (folders.deliveryDir().isEmpty()) {
             return rendition;
@@ -382,17 +378,22 @@ final class Stages {
      * configured; returns its manifests where they were delivered.
      */
     private List<Path> deliver(Claim c, StreamPackage streaming) throws IOException {
-        Runnable stillHeld = () -> {
-            if (!tasks.stillHeld(c)) {
-                throw new LostClaimException(c);
-            }
-        };
+        Runnable stillHeld = stillHeld(c);
         stillHeld.run();
         if (folders.deliveryDir().isEmpty()) {
             return streaming.manifests();
         }
         Path folder = Delivery.deliverFolder(streaming.dir(), folders.deliveryDir().get(), c.job(), c.attempt(), stillHeld);
         return streaming.manifests().stream().map(m -> folder.resolve(streaming.dir().relativize(m))).toList();
+    }
+
+    /** Throws {@link LostClaimException} when run while the export's claim is no longer this node's. */
+    private Runnable stillHeld(Claim c) {
+        return () -> {
+            if (!tasks.stillHeld(c)) {
+                throw new LostClaimException(c);
+            }
+        };
     }
 
     private JobView job(Claim c) {
