@@ -88,7 +88,7 @@ final class ColdBench implements Section {
         Path dir = env.folder("cold-mpp-" + run + "-" + System.nanoTime());
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = List.of(java.toString(), "-cp", String.join(File.pathSeparator, NodeProcess.testClasspath()),
-                "org.mpp.cli.Main", "run", source.toString());
+                "org.mpp.cli.Main", "run", source.toAbsolutePath().toString());
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
