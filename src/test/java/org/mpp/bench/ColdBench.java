@@ -40,8 +40,19 @@ final class ColdBench implements Section {
         return "7. Cold runs as a user makes them: mpp run (new JVM) vs ffmpeg CLI";
     }
 
+    /** The command that starts MPP as a user does: {@code target/mpp} (see src/main/launcher), else java on the test classpath. */
+    static List<String> launcher() {
+        Path script = Path.of(System.getProperty("mpp.bench.build", "target"), "mpp").toAbsolutePath();
+        if (Files.isExecutable(script)) {
+            return List.of(script.toString());
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return List.of(java.toString(), "-cp", String.join(File.pathSeparator, NodeProcess.testClasspath()), "org.mpp.cli.Main");
+    }
+
     @Override
     public void run(BenchEnv env, Report report) throws Exception {
+        report.note(id(), "launcher: " + String.join(" ", launcher()).replaceAll("-cp \\S+", "-cp <test classpath>"));
         Optional<Path> cli = env.ffmpegCli();
         if (cli.isEmpty()) {
             report.note(id(), "ffmpeg CLI not installed: no cold comparison");
@@ -83,12 +94,15 @@ final class ColdBench implements Section {
                 "x", "runs " + ratios.stream().map(r -> String.format(Locale.ROOT, "%.3f", r)).toList());
     }
 
-    /** Wall seconds of {@code mpp run SOURCE} in a new JVM and a fresh folder, as a user starts it. */
+    /**
+     * Wall seconds of {@code mpp run SOURCE} in a new JVM and a fresh folder, as a user starts it: the start script that
+     * {@code mvn package} installs beside the jar (bench/run builds it), or where there is none (the test suite's smoke
+     * run) java on the test classpath.
+     */
     private static double coldRun(BenchEnv env, Path source, int run) throws IOException, InterruptedException {
         Path dir = env.folder("cold-mpp-" + run + "-" + System.nanoTime());
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = List.of(java.toString(), "-cp", String.join(File.pathSeparator, NodeProcess.testClasspath()),
-                "org.mpp.cli.Main", "run", source.toAbsolutePath().toString());
+        List<String> cmd = new ArrayList<>(launcher());
+        cmd.addAll(List.of("run", source.toAbsolutePath().toString()));
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
