@@ -51,7 +51,8 @@ final class RunCommand implements Callable<Integer> {
                 ProgressLine line = new ProgressLine(job.getValue(), System.err);
                 JobView done;
                 try {
-                    done = client.await(job.getKey(), Duration.ofDays(7), v -> line.show(v.statusName(), v.progress()));
+                    // Woken when one of the node's tasks ends: the job's last one ends the wait at once, not up to a poll later.
+                    done = client.await(job.getKey(), Duration.ofDays(7), v -> line.show(v.statusName(), v.progress()), node::awaitTaskEnd);
                 } catch (java.util.concurrent.TimeoutException e) {
                     throw new IllegalStateException(e);
                 }

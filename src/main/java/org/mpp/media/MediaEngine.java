@@ -21,6 +21,26 @@ public final class MediaEngine {
     private final Settings.Media settings;
     private final PhaseTimes times;
 
+    /**
+     * Starts loading FFmpeg's natives on a daemon thread and returns at once: a process that is about to open its
+     * database (a node starting, {@code mpp run}) overlaps the two instead of loading the natives at its first probe,
+     * about 0.4 s later on a cold start. A failure here is left for that first use to report.
+     */
+    public static void preload() {
+        Thread t = new Thread(() -> {
+            try {
+                Ffmpeg.requireLibx264();
+                org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.swscale.class);
+                org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.swresample.class);
+                org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avfilter.class);
+            } catch (Throwable e) {
+                org.slf4j.LoggerFactory.getLogger(MediaEngine.class).debug("Preloading FFmpeg failed (its first use will say why): {}", e.toString());
+            }
+        }, "mpp-ffmpeg-load");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** @throws MediaException when the FFmpeg natives lack libx264 (the LGPL build was packaged) */
     public MediaEngine(Settings.Media settings) {
         this(settings, new PhaseTimes());

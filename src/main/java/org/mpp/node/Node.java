@@ -111,6 +111,7 @@ public final class Node implements AutoCloseable {
         }
 
         public Node build() {
+            MediaEngine.preload();
             Database db = dataSource != null ? Database.open(dataSource, settings.db().statementTimeout()) : Database.open(settings.db(), settings.work().dir());
             return new Node(settings, db, dataSource == null);
         }
