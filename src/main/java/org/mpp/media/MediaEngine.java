@@ -94,7 +94,17 @@ public final class MediaEngine {
      * source that needs more than {@code mpp.media.max-segments}.
      */
     public List<Segment> split(Path source, MediaInfo info, Path outDir, Progress progress, Cancellation cancel) {
-        return times.time(Phase.SPLIT, () -> Segmenter.split(source, info, outDir, settings.segmentSeconds(), settings.decoderThreads(), settings.limits(), progress, cancel));
+        return times.time(Phase.SPLIT, () -> Segmenter.split(source, info, outDir, settings.segmentSeconds(), settings.decoderThreads(),
+                settings.limits(), false, progress, cancel));
+    }
+
+    /**
+     * As {@link #split}, making {@link #checkStructure}'s check in the same read of the source: a damaged source fails
+     * (as {@link BadInputException}) once it was read to the end, with segments already written to {@code outDir}.
+     */
+    public List<Segment> checkAndSplit(Path source, MediaInfo info, Path outDir, Progress progress, Cancellation cancel) {
+        return times.time(Phase.SPLIT, () -> Segmenter.split(source, info, outDir, settings.segmentSeconds(), settings.decoderThreads(),
+                settings.limits(), true, progress, cancel));
     }
 
     /** One rendition's encoded segment: where it is and how many frames it holds. */

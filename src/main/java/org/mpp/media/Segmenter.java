@@ -38,17 +38,19 @@ final class Segmenter {
      */
     static List<Segment> split(Path source, MediaInfo info, Path outDir, double targetSeconds, int decoderThreads,
             Progress progress, Cancellation cancel) {
-        return split(source, info, outDir, targetSeconds, decoderThreads, org.mpp.config.Settings.Limits.reference(), progress, cancel);
+        return split(source, info, outDir, targetSeconds, decoderThreads, org.mpp.config.Settings.Limits.reference(), false, progress, cancel);
     }
 
     /**
      * As above, within {@code limits}: at most {@code maxSegments} segments, and video decoders that refuse pictures
      * beyond {@code maxPixels}.
      *
-     * @throws BadInputException also when the source would need more segments than allowed
+     * @param checkStructure also make {@link StructureCheck}'s structural check of the whole source while cutting (every
+     *     packet read, the audio decoded): one read of the file instead of two
+     * @throws BadInputException also when the source would need more segments than allowed, or (checkStructure) is damaged
      */
     static List<Segment> split(Path source, MediaInfo info, Path outDir, double targetSeconds, int decoderThreads,
-            org.mpp.config.Settings.Limits limits, Progress progress, Cancellation cancel) {
+            org.mpp.config.Settings.Limits limits, boolean checkStructure, Progress progress, Cancellation cancel) {
         PacketIndex idx;
         try (Demuxer in = Demuxer.open(source)) {
             idx = PacketIndex.scan(in, in.bestStream(AVMEDIA_TYPE_VIDEO), -1, cancel);
@@ -64,7 +66,8 @@ final class Segmenter {
                     + " s, more than the " + limits.maxSegments() + " allowed (mpp.media.max-segments)");
         }
         progress.update(0.1);
-        List<Segment> segments = write(source, idx, plans, outDir, progress.slice(0.1, 0.6), cancel);
+        List<Segment> segments = write(source, idx, plans, outDir, checkStructure ? info : null, decoderThreads, limits.maxPixels(),
+                progress.slice(0.1, 0.6), cancel);
         // A widened segment (open GOP at a cut) is decoded whole now: if its owned frames do not come out, the source
         // cannot be cut by copy and it is better to know before any encoding. A clean cut (a keyframe that no packet
         // before it shows after, and no leading pictures) decodes by construction; the transcode counts its frames
@@ -154,15 +157,20 @@ final class Segmenter {
         return idx.count;
     }
 
-    private static List<Segment> write(Path source, PacketIndex idx, List<Plan> plans, Path outDir, Progress progress,
-            Cancellation cancel) {
+    /** Writes the planned segments; with {@code checked} (the source's info) also makes the structural check. */
+    private static List<Segment> write(Path source, PacketIndex idx, List<Plan> plans, Path outDir, MediaInfo checked,
+            int decoderThreads, long maxPixels, Progress progress, Cancellation cancel) {
         List<Segment> segments = new ArrayList<>();
         Muxer[] open = new Muxer[plans.size()];
         AVPacket pkt = avcodec.av_packet_alloc();
-        try (Demuxer in = Demuxer.open(source)) {
+        try (Demuxer in = Demuxer.open(source);
+                StructureCheck check = checked == null ? null : new StructureCheck(in, source, checked, decoderThreads, false, maxPixels)) {
             Rational tb = idx.timeBase;
             int packet = -1;
-            while (in.read(pkt)) {
+            while (check != null ? check.read(pkt) : in.read(pkt)) {
+                if (check != null) {
+                    check.accept(pkt);
+                }
                 if (pkt.stream_index() != idx.stream || (pkt.pts() == org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE
                         && pkt.dts() == org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE)) {
                     continue;
@@ -196,6 +204,9 @@ final class Segmenter {
                         open[p.index] = null;
                     }
                 }
+            }
+            if (check != null) {
+                check.finish();
             }
         } finally {
             avcodec.av_packet_free(pkt);

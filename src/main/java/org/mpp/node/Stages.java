@@ -86,13 +86,13 @@ final class Stages {
         // With verifyDuringIngest, ingest reads every packet and decodes the audio; the picture is proved while it is
         // decoded for transcoding (strict), so a source is decoded once, not twice. A damaged source still fails its
         // job as bad input before anything is delivered.
+        // The structural check rides on the cut's read of the file (one read instead of two): a damaged source fails
+        // its job once it was read to the end, and the segments cut by then go with the attempt's folder.
         boolean verify = policies.verifyDuringIngest();
-        if (verify) {
-            media.checkStructure(source, info, ctx.progress().slice(0, 0.5), ctx.cancel);
-        }
         Path dir = folders.ingest(c.job(), c.attempt());
         WorkFolders.deleteTree(dir);
-        List<Segment> segments = media.split(source, info, dir, ctx.progress().slice(0.5, 1), ctx.cancel);
+        List<Segment> segments = verify ? media.checkAndSplit(source, info, dir, ctx.progress(), ctx.cancel)
+                : media.split(source, info, dir, ctx.progress(), ctx.cancel);
         List<String> rows = new ArrayList<>();
         for (Segment s : segments) {
             rows.add(new SegmentTask(c.attempt(), s, renditions, verify).toJson());

@@ -21,7 +21,7 @@ public final class BenchMain {
 
     static List<Section> sections() {
         return List.of(new EndToEndBench(), new OverheadBench(), new ScaleOutBench(), new ClaimBench(), new MemoryBench(), new QualityBench(),
-                new ColdBench());
+                new ColdBench(), new LongJobBench());
     }
 
     public static void main(String[] args) throws Exception {

@@ -13,16 +13,17 @@ import java.util.Set;
  *
  * <pre>
  * --tiny                 small source, one run, small counts (checks the harness, not the figures)
- * --only=e2e,claims,...  run only these sections (ids: e2e, overhead, scale, claims, memory, quality)
+ * --only=e2e,claims,...  run only these sections (ids: e2e, overhead, scale, claims, memory, quality, cold, longjob)
  * --runs=N               repetitions of each timed measurement (median reported)
  * --seconds=S --width=W --height=H --fps=F   the source clip
+ * --long-seconds=S       the length of the longjob section's 1080p30 source (default 600: issue 13's 10-minute job)
  * --out=DIR              where results.json and results.md go (default bench-results)
  * --cache=DIR            where generated sources are kept between runs (default bench-results/cache)
  * --set=mpp.KEY=VALUE    a setting for the MPP nodes of the e2e and overhead sections (repeatable), to try variants
  * </pre>
  */
 record BenchOptions(boolean tiny, Set<String> only, int runs, double seconds, int width, int height, int fps, Path out, Path cache,
-        Map<String, Object> settings) {
+        Map<String, Object> settings, double longSeconds) {
     static BenchOptions parse(String... args) {
         boolean tiny = Arrays.asList(args).contains("--tiny");
         Set<String> only = new LinkedHashSet<>();
@@ -34,6 +35,7 @@ record BenchOptions(boolean tiny, Set<String> only, int runs, double seconds, in
         Path out = Path.of("bench-results");
         Path cache = null;
         Map<String, Object> settings = new LinkedHashMap<>();
+        double longSeconds = 600;
         for (String a : args) {
             String[] kv = a.split("=", 2);
             String v = kv.length == 2 ? kv[1] : null;
@@ -43,6 +45,7 @@ record BenchOptions(boolean tiny, Set<String> only, int runs, double seconds, in
                 case "--only" -> only.addAll(Arrays.asList(v.split(",")));
                 case "--runs" -> runs = Integer.parseInt(v);
                 case "--seconds" -> seconds = Double.parseDouble(v);
+                case "--long-seconds" -> longSeconds = Double.parseDouble(v);
                 case "--width" -> width = Integer.parseInt(v);
                 case "--height" -> height = Integer.parseInt(v);
                 case "--fps" -> fps = Integer.parseInt(v);
@@ -56,7 +59,7 @@ record BenchOptions(boolean tiny, Set<String> only, int runs, double seconds, in
             }
         }
         return new BenchOptions(tiny, Set.copyOf(only), runs, seconds, width, height, fps, out, cache != null ? cache : out.resolve("cache"),
-                Map.copyOf(settings));
+                Map.copyOf(settings), longSeconds);
     }
 
     boolean wants(String section) {
