@@ -81,30 +81,47 @@ public final class MediaEngine {
     }
 
     /**
-     * Reads every packet and decodes every audio frame; throws {@link BadInputException} on truncation, an unreadable
-     * container or damaged audio. The picture is proved by {@link #transcode} with {@code strict}: one decode of the
-     * video instead of two.
-     */
-    public void checkStructure(Path source, MediaInfo info, Progress progress, Cancellation cancel) {
-        times.time(Phase.VERIFY, () -> IntegrityChecker.check(source, info, settings.decoderThreads(), false, settings.limits().maxPixels(), progress, cancel));
-    }
-
-    /**
      * Cuts the video at keyframes into segments of about {@code mpp.media.segment-seconds}, in {@code outDir}; refuses a
      * source that needs more than {@code mpp.media.max-segments}.
      */
     public List<Segment> split(Path source, MediaInfo info, Path outDir, Progress progress, Cancellation cancel) {
-        return times.time(Phase.SPLIT, () -> Segmenter.split(source, info, outDir, settings.segmentSeconds(), settings.decoderThreads(),
+        return times.time(Phase.SPLIT, () -> Segmenter.split(source, info, null, outDir, settings.segmentSeconds(), settings.decoderThreads(),
                 settings.limits(), false, progress, cancel));
     }
 
     /**
-     * As {@link #split}, making {@link #checkStructure}'s check in the same read of the source: a damaged source fails
-     * (as {@link BadInputException}) once it was read to the end, with segments already written to {@code outDir}.
+     * A probed source, with the index of its video packets that the probe read: {@link #split(Probed, boolean, Path,
+     * Progress, Cancellation)} plans the cut from it instead of reading the file once more for it.
      */
-    public List<Segment> checkAndSplit(Path source, MediaInfo info, Path outDir, Progress progress, Cancellation cancel) {
-        return times.time(Phase.SPLIT, () -> Segmenter.split(source, info, outDir, settings.segmentSeconds(), settings.decoderThreads(),
-                settings.limits(), true, progress, cancel));
+    public static final class Probed {
+        private final Path source;
+        private final Prober.Scanned scanned;
+
+        private Probed(Path source, Prober.Scanned scanned) {
+            this.source = source;
+            this.scanned = scanned;
+        }
+
+        public MediaInfo info() {
+            return scanned.info();
+        }
+    }
+
+    /** As {@link #probe}, keeping what the cut needs. */
+    public Probed probeToCut(Path source, Cancellation cancel) {
+        return times.time(Phase.PROBE, () -> new Probed(source, Prober.scan(source, settings.limits(), cancel)));
+    }
+
+    /**
+     * As {@link #split(Path, MediaInfo, Path, Progress, Cancellation)}, from a probe's index. With {@code checkStructure}, the
+     * same read of the source also reads every packet and decodes every audio frame, and fails (as {@link BadInputException})
+     * on truncation, an unreadable container or damaged audio once it was read to the end, with segments already written
+     * to {@code outDir}. The picture is proved by {@link #transcode} with {@code strict}: one decode of the video instead
+     * of two.
+     */
+    public List<Segment> split(Probed probed, boolean checkStructure, Path outDir, Progress progress, Cancellation cancel) {
+        return times.time(Phase.SPLIT, () -> Segmenter.split(probed.source, probed.info(), probed.scanned.index(), outDir,
+                settings.segmentSeconds(), settings.decoderThreads(), settings.limits(), checkStructure, progress, cancel));
     }
 
     /** One rendition's encoded segment: where it is and how many frames it holds. */

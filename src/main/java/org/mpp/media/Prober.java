@@ -45,15 +45,25 @@ final class Prober {
      * @throws BadInputException as {@link #probe(Path, Cancellation)}, or when the source exceeds a limit (naming its key)
      */
     static MediaInfo probe(Path file, Settings.Limits limits, Cancellation cancel) {
-        MediaInfo info = probeOnly(file, limits, cancel);
+        return scan(file, limits, cancel).info();
+    }
+
+    /** What a probe found, and the index of the video's packets it read to find it (the cut's plan is made from it). */
+    record Scanned(MediaInfo info, PacketIndex index) {
+    }
+
+    /** As {@link #probe(Path, Settings.Limits, Cancellation)}, keeping the packet index. */
+    static Scanned scan(Path file, Settings.Limits limits, Cancellation cancel) {
+        Scanned scanned = probeOnly(file, limits, cancel);
+        MediaInfo info = scanned.info();
         if (info.durationSeconds() > limits.maxSourceSeconds()) {
             throw new BadInputException(String.format(Locale.ROOT, "%s: %.1f s long, more than the %.0f s a source may last "
                     + "(mpp.media.max-source-seconds)", file, info.durationSeconds(), limits.maxSourceSeconds()));
         }
-        return info;
+        return scanned;
     }
 
-    private static MediaInfo probeOnly(Path file, Settings.Limits limits, Cancellation cancel) {
+    private static Scanned probeOnly(Path file, Settings.Limits limits, Cancellation cancel) {
         try (Demuxer in = Demuxer.open(file)) {
             int v = in.bestStream(AVMEDIA_TYPE_VIDEO);
             if (v < 0) {
@@ -94,8 +104,8 @@ final class Prober {
             double duration = Math.max(video.end().toDouble(),
                     audio == null ? 0 : audio.startSeconds() + audio.durationSeconds()) - Math.min(video.start().toDouble(),
                     audio == null ? Double.MAX_VALUE : audio.startSeconds());
-            return new MediaInfo(file.toString(), in.context().iformat().name().getString(), size(file), duration,
-                    video, audio, keyframes);
+            return new Scanned(new MediaInfo(file.toString(), in.context().iformat().name().getString(), size(file), duration,
+                    video, audio, keyframes), idx);
         }
     }
 

@@ -38,22 +38,26 @@ final class Segmenter {
      */
     static List<Segment> split(Path source, MediaInfo info, Path outDir, double targetSeconds, int decoderThreads,
             Progress progress, Cancellation cancel) {
-        return split(source, info, outDir, targetSeconds, decoderThreads, org.mpp.config.Settings.Limits.reference(), false, progress, cancel);
+        return split(source, info, null, outDir, targetSeconds, decoderThreads, org.mpp.config.Settings.Limits.reference(), false, progress,
+                cancel);
     }
 
     /**
      * As above, within {@code limits}: at most {@code maxSegments} segments, and video decoders that refuse pictures
      * beyond {@code maxPixels}.
      *
+     * @param known the index of the video's packets the probe read, or null to read it here
      * @param checkStructure also make {@link StructureCheck}'s structural check of the whole source while cutting (every
      *     packet read, the audio decoded): one read of the file instead of two
      * @throws BadInputException also when the source would need more segments than allowed, or (checkStructure) is damaged
      */
-    static List<Segment> split(Path source, MediaInfo info, Path outDir, double targetSeconds, int decoderThreads,
+    static List<Segment> split(Path source, MediaInfo info, PacketIndex known, Path outDir, double targetSeconds, int decoderThreads,
             org.mpp.config.Settings.Limits limits, boolean checkStructure, Progress progress, Cancellation cancel) {
-        PacketIndex idx;
-        try (Demuxer in = Demuxer.open(source)) {
-            idx = PacketIndex.scan(in, in.bestStream(AVMEDIA_TYPE_VIDEO), -1, cancel);
+        PacketIndex idx = known;
+        if (idx == null) {
+            try (Demuxer in = Demuxer.open(source)) {
+                idx = PacketIndex.scan(in, in.bestStream(AVMEDIA_TYPE_VIDEO), -1, cancel);
+            }
         }
         if (idx.shown == 0) {
             throw new BadInputException(source + ": the video stream has no frames");

@@ -74,7 +74,8 @@ final class Stages {
         Claim c = ctx.claim;
         JobView job = job(c);
         Path source = sourceOf(job);
-        MediaInfo info = media.probe(source, ctx.cancel);
+        MediaEngine.Probed probed = media.probeToCut(source, ctx.cancel);
+        MediaInfo info = probed.info();
         List<OutputSpec> ladder = control.activeOutputs();
         if (ladder.isEmpty()) {
             throw new MediaException("No active output in the output table: activate or add one (mpp outputs)");
@@ -91,8 +92,7 @@ final class Stages {
         boolean verify = policies.verifyDuringIngest();
         Path dir = folders.ingest(c.job(), c.attempt());
         WorkFolders.deleteTree(dir);
-        List<Segment> segments = verify ? media.checkAndSplit(source, info, dir, ctx.progress(), ctx.cancel)
-                : media.split(source, info, dir, ctx.progress(), ctx.cancel);
+        List<Segment> segments = media.split(probed, verify, dir, ctx.progress(), ctx.cancel);
         List<String> rows = new ArrayList<>();
         for (Segment s : segments) {
             rows.add(new SegmentTask(c.attempt(), s, renditions, verify).toJson());
