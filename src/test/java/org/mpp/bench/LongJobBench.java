@@ -17,7 +17,9 @@ import org.mpp.store.Status;
  * could speed up: the split before its first segment can be claimed (submit until the job leaves ingesting) and the join
  * after its last segment is encoded (until complete). Serial share f = (split + join) / the job's wall time; Amdahl's
  * projection for n nodes is 1 / (f + (1 - f) / n). Target: f <= 2 %, which projects >= 12 x at 16 nodes. The times are
- * when this JVM saw the job's status change (its node wakes the watcher when a task ends).
+ * when this JVM saw the job's status change (its node wakes the watcher when a task ends). A node is a long-running
+ * service: one untimed job of a 10 s clip through the same node first compiles MPP's code, as a node's earlier jobs
+ * would have (without it the first job's split ran interpreted: 2.1 s of the 120 s job's 2.6 s).
  */
 final class LongJobBench implements Section {
     static final double TARGET_PERCENT = 2;
@@ -43,11 +45,18 @@ final class LongJobBench implements Section {
         Map<org.mpp.PhaseTimes.Phase, Double> phases;
         try (Mpp mpp = Mpp.create(ConfigFactory.parseMap(Map.of("mpp.work.dir", work.toString())))) {
             DefaultLadder.install(mpp.node().database(), env.defaults().ladder());
-            Path upload = Files.copy(source, Files.createDirectories(work.resolve("source")).resolve(source.getFileName()));
+            Path uploads = Files.createDirectories(work.resolve("source"));
+            if (!env.tiny()) {
+                Path warm = Files.copy(env.source(1920, 1080, 30, 10), uploads.resolve("warm-up.mp4"));
+                mpp.await(mpp.submit(warm), Duration.ofHours(1), v -> { });
+            }
+            Map<org.mpp.PhaseTimes.Phase, Double> before = mpp.node().phaseTimes().seconds();
+            Path upload = Files.copy(source, uploads.resolve(source.getFileName()));
             t0 = System.nanoTime();
             UUID job = mpp.submit(upload);
             done = mpp.await(job, Duration.ofHours(4), v -> seen.putIfAbsent(v.status(), System.nanoTime()));
-            phases = mpp.node().phaseTimes().seconds();
+            phases = new java.util.EnumMap<>(org.mpp.PhaseTimes.Phase.class);
+            mpp.node().phaseTimes().seconds().forEach((p, sec) -> phases.put(p, sec - before.getOrDefault(p, 0.0)));
         }
         long end = seen.getOrDefault(Status.COMPLETE, System.nanoTime());
         if (done.status() != Status.COMPLETE) {
@@ -65,7 +74,7 @@ final class LongJobBench implements Section {
         report.add(id(), "join: last segment encoded until complete", join, "s",
                 String.format(Locale.ROOT, "%.2f %% of the wall", 100 * join / wall));
         report.target(id(), "serial share (split + join) / wall", 100 * f, "%", "<= " + TARGET_PERCENT, 100 * f <= TARGET_PERCENT);
-        report.note(id(), "where the node's time went (s, summed over workers): " + phases);
+        report.note(id(), "where the node's time went in the long job (s, summed over workers): " + phases);
         for (int n : new int[] {2, 16, 64}) {
             report.add(id(), "projected speed-up, " + n + " nodes", 1 / (f + (1 - f) / n), "x");
         }
