@@ -94,8 +94,14 @@ public final class WebhookSender implements AutoCloseable {
         for (DeliveryClaim c : claims) {
             if (stopping) {
                 store.release(c);
-            } else {
+                continue;
+            }
+            try {
                 send(c);
+            } catch (RuntimeException e) {
+                // Given back rather than left to its lease: a bug or a database blip must not hold the job's later events.
+                store.release(c);
+                throw e;
             }
         }
         return claims.size();
@@ -152,6 +158,9 @@ public final class WebhookSender implements AutoCloseable {
                     return f.get(100, TimeUnit.MILLISECONDS).statusCode();
                 } catch (TimeoutException e) {
                     // look at the stop flag again
+                } catch (java.util.concurrent.CancellationException e) {
+                    // close() cancelled it
+                    return null;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     f.cancel(true);

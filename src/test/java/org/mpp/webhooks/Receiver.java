@@ -27,6 +27,8 @@ final class Receiver implements AutoCloseable {
     private final AtomicInteger status = new AtomicInteger(200);
     final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicReference<CountDownLatch> hold = new AtomicReference<>();
+    /** Requests that reached the handler, including one still held. */
+    final AtomicInteger arrived = new AtomicInteger();
 
     /** One request as received. */
     record Request(String path, String query, String eventId, String event, String signature, String contentType, byte[] body, int answered) {
@@ -52,6 +54,7 @@ final class Receiver implements AutoCloseable {
         }));
         server.createContext("/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
+            arrived.incrementAndGet();
             CountDownLatch held = hold.getAndSet(null);
             if (held != null) {
                 try {
