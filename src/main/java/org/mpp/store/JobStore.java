@@ -63,7 +63,7 @@ public final class JobStore {
      * @return the new job, or empty when this file (as it is now) already made one or is already being worked on
      */
     public Optional<UUID> submitWatched(String sourceName, long size, long modifiedMillis) {
-        String key = WebhookStore.destinationKey("watch\n" + size + "\n" + modifiedMillis, sourceName);
+        String key = watchKey(sourceName, size, modifiedMillis);
         UUID uuid = UUID.randomUUID();
         try {
             return Sql.tx(dsl, tx -> {
@@ -86,7 +86,12 @@ public final class JobStore {
 
     /** Whether the watch folder already took this file (as it is now: name, size, modification time) into account. */
     public boolean watched(String sourceName, long size, long modifiedMillis) {
-        return dsl.fetchExists(WATCHEDSOURCE, WATCHEDSOURCE.SOURCEKEY.eq(WebhookStore.destinationKey("watch\n" + size + "\n" + modifiedMillis, sourceName)));
+        return dsl.fetchExists(WATCHEDSOURCE, WATCHEDSOURCE.SOURCEKEY.eq(watchKey(sourceName, size, modifiedMillis)));
+    }
+
+    /** The watch folder's key of a file as it is now: SHA-256 (hex) of its name, size and modification time. */
+    private static String watchKey(String sourceName, long size, long modifiedMillis) {
+        return WebhookStore.destinationKey("watch\n" + size + "\n" + modifiedMillis, sourceName);
     }
 
     /**

@@ -42,7 +42,11 @@ class WebhookSenderTest {
     }
 
     private Settings.Webhooks fast(Duration retryFor) {
-        return Settings.Webhooks.none().withEndpoints(List.of(new Settings.Endpoint(receiver.url("/hook"), Optional.of(SECRET))))
+        return fast(retryFor, receiver.url("/hook"));
+    }
+
+    private static Settings.Webhooks fast(Duration retryFor, java.net.URI endpoint) {
+        return Settings.Webhooks.none().withEndpoints(List.of(new Settings.Endpoint(endpoint, Optional.of(SECRET))))
                 .withTimings(retryFor, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(50));
     }
 
@@ -126,5 +130,29 @@ class WebhookSenderTest {
         assertThat(receiver.ok("/hook").get(0).json().get("job").get("failureReason").asText()).isEqualTo("unreadable");
         await().atMost(Duration.ofSeconds(10)).until(() -> store.event(id).orElseThrow().deliveries().get(0).status() == WebhookStore.DELIVERED);
         assertThat(store.resend("no-such-event")).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReceiverThatIsDownGetsTheEventOnceItComesUp() throws Exception {
+        fresh = TestDatabases.h2();
+        Database db = fresh.open();
+        Receiver first = new Receiver();
+        java.net.URI url = first.url("/hook");
+        first.close();
+        JobStore jobs = new JobStore(db);
+        UUID job = jobs.submit("a.mp4", 0);
+        jobs.fail(job, "unreadable");
+        WebhookStore store = new WebhookStore(db);
+        String id = store.recent(10).get(0).id();
+        sender(db, fast(Duration.ofHours(1), url));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.event(id).orElseThrow().deliveries().stream()
+                .anyMatch(d -> d.attempts() >= 2 && d.lastError() != null));
+        assertThat(store.event(id).orElseThrow().deliveries().get(0).lastError()).contains("Connect");
+
+        receiver = new Receiver(url.getPort());
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.ok("/hook").size() == 1);
+        assertThat(receiver.ok("/hook").get(0).eventId()).isEqualTo(id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.event(id).orElseThrow().deliveries().get(0).status() == WebhookStore.DELIVERED);
     }
 }
