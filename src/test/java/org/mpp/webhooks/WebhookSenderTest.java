@@ -155,4 +155,21 @@ class WebhookSenderTest {
         assertThat(receiver.ok("/hook").get(0).eventId()).isEqualTo(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> store.event(id).orElseThrow().deliveries().get(0).status() == WebhookStore.DELIVERED);
     }
+
+    @org.junit.jupiter.api.Test
+    void aCallbackWithoutACallbackSecretIsSentUnsignedAndAnEndpointWithoutASecretToo() throws Exception {
+        fresh = TestDatabases.h2();
+        Database db = fresh.open();
+        receiver = new Receiver();
+        JobStore jobs = new JobStore(db);
+        UUID job = jobs.submit("a.mp4", 0, receiver.url("/cb?token=t").toString());
+        jobs.fail(job, "unreadable");
+        Settings.Webhooks w = Settings.Webhooks.none().withEndpoints(List.of(new Settings.Endpoint(receiver.url("/plain"), Optional.empty())))
+                .withTimings(Duration.ofHours(1), Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(50));
+        sender(db, w);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.ok("/cb").size() == 1 && receiver.ok("/plain").size() == 1);
+        assertThat(receiver.requests).allSatisfy(r -> assertThat(r.signature()).isNull());
+        assertThat(receiver.ok("/cb").get(0).query()).isEqualTo("token=t");
+    }
 }
