@@ -74,7 +74,12 @@ public final class Mpp implements AutoCloseable {
     }
 
     public UUID submit(Path file, int priority) {
-        UUID job = client.submit(file, priority);
+        return submit(file, priority, null);
+    }
+
+    /** As {@link MppClient#submit(Path, int, java.net.URI)}: the job's events are also POSTed to {@code callbackUrl} (null = none). */
+    public UUID submit(Path file, int priority, java.net.URI callbackUrl) {
+        UUID job = client.submit(file, priority, callbackUrl);
         node.wake();
         return job;
     }

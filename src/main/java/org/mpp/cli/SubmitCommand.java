@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.mpp.config.WebhookUrls;
 import org.mpp.node.WorkFolders;
 import org.mpp.store.JobView;
 import picocli.CommandLine.Command;
@@ -37,15 +38,30 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the submitted jobs as JSON.")
     boolean json;
 
+    @Option(names = "--callback", paramLabel = "URL",
+            description = "POST each job's events (job.started, job.completed, job.failed) to this http(s) URL, signed with "
+                    + "mpp.webhooks.callback-secret when set.")
+    String callback;
+
     @Override
     public Integer call() {
+        String callbackUrl = null;
+        if (callback != null) {
+            try {
+                callbackUrl = WebhookUrls.check(callback).toString();
+            } catch (IllegalArgumentException e) {
+                System.err.println("FAILED: --callback: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+        }
+        String url = callbackUrl;
         return Session.run(main, s -> {
             int failed = 0;
             List<Json.Obj> submitted = new ArrayList<>();
             for (Path file : files) {
                 try {
                     String name = sourceName(file, s.folders());
-                    UUID uuid = s.jobs().submit(name, priority);
+                    UUID uuid = s.jobs().submit(name, priority, url);
                     long id = s.jobs().job(uuid).map(JobView::id).orElse(-1L);
                     submitted.add(Json.obj().with("id", id).with("uuid", uuid.toString()).with("sourceName", name));
                     if (!json) {

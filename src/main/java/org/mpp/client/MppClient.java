@@ -64,9 +64,27 @@ public final class MppClient implements AutoCloseable {
      * @throws MppException when the file is missing or cannot be copied
      */
     public UUID submit(Path file, int priority) {
+        return submit(file, priority, null);
+    }
+
+    /**
+     * As {@link #submit(Path, int)}; the job's events (job.started, job.completed, job.failed) are also POSTed to
+     * {@code callbackUrl} (signed with {@code mpp.webhooks.callback-secret} when one is set). Null = no callback.
+     *
+     * @throws MppException when the file is missing or cannot be copied, or the URL is not an absolute http(s) URL
+     */
+    public UUID submit(Path file, int priority, java.net.URI callbackUrl) {
+        String callback = null;
+        if (callbackUrl != null) {
+            try {
+                callback = org.mpp.config.WebhookUrls.check(callbackUrl.toString()).toString();
+            } catch (IllegalArgumentException e) {
+                throw new MppException("Bad callback URL: " + e.getMessage(), e);
+            }
+        }
         Path rel = folders.sourceDir().relativize(intoSourceFolder(file));
         // Stored with '/' whatever the platform: every node reads the same name.
-        return jobs.submit(rel.toString().replace(java.io.File.separatorChar, '/'), priority);
+        return jobs.submit(rel.toString().replace(java.io.File.separatorChar, '/'), priority, callback);
     }
 
     /** Copies {@code file} into the source folder unless it is already there; returns its place there. */

@@ -18,7 +18,17 @@ import org.mpp.ladder.OutputSpec;
  * Every setting MPP reads, read once and checked at start-up. Defaults live in the jar's reference.conf;
  * nothing here has a fallback of its own. Immutable and thread-safe.
  */
-public record Settings(Db db, Work work, Node node, Media media, Packaging packaging, List<OutputSpec> ladder) {
+public record Settings(Db db, Work work, Node node, Media media, Packaging packaging, List<OutputSpec> ladder, Webhooks webhooks) {
+
+    /** The settings with no webhook endpoint and no callback secret (tools and tests that build settings by hand). */
+    public Settings(Db db, Work work, Node node, Media media, Packaging packaging, List<OutputSpec> ladder) {
+        this(db, work, node, media, packaging, ladder, Webhooks.none());
+    }
+
+    /** The same settings with other webhook settings. */
+    public Settings withWebhooks(Webhooks w) {
+        return new Settings(db, work, node, media, packaging, ladder, w);
+    }
 
     /** What a finished job is delivered as. */
     public enum Format { MP4, HLS, DASH }
@@ -63,8 +73,15 @@ public record Settings(Db db, Work work, Node node, Media media, Packaging packa
      * @param minFreeBytes below this much free space on the work folder's file system a node claims nothing new (0 = never
      *     pauses)
      * @param fullRetry how long a task that found the disk full waits before it may be claimed again
+     * @param watch whether this node turns files that appear in the source folder into jobs
+     * @param watchSettle how long a file's size and modification time must stay the same before it becomes a job
      */
-    public record Work(Path dir, Path sourceDir, Optional<Path> deliveryDir, long minFreeBytes, java.time.Duration fullRetry) {
+    public record Work(Path dir, Path sourceDir, Optional<Path> deliveryDir, long minFreeBytes, java.time.Duration fullRetry,
+            boolean watch, java.time.Duration watchSettle) {
+        /** Without the watch folder. */
+        public Work(Path dir, Path sourceDir, Optional<Path> deliveryDir, long minFreeBytes, java.time.Duration fullRetry) {
+            this(dir, sourceDir, deliveryDir, minFreeBytes, fullRetry, false, java.time.Duration.ofSeconds(5));
+        }
     }
 
     /** Worker threads per role on this node (0 = role off). */
@@ -128,6 +145,95 @@ public record Settings(Db db, Work work, Node node, Media media, Packaging packa
         }
     }
 
+    /**
+     * Webhooks (mpp.webhooks): where job events are POSTed and how deliveries are retried. {@code toString} never shows a
+     * secret.
+     *
+     * @param endpoints every job event goes to each of these
+     * @param callbackSecret signs the events sent to a job's own callback URL; empty = those are sent unsigned
+     * @param retryFor how long after it was queued a delivery is retried before it is kept as failed
+     * @param requestTimeout how long one POST may take, connection included
+     * @param backoffInitial the wait after a delivery's first failure; each later failure doubles it
+     * @param backoffMax the longest wait between two attempts
+     * @param poll how often an idle sender looks for due deliveries
+     */
+    public record Webhooks(List<Endpoint> endpoints, Optional<String> callbackSecret, java.time.Duration retryFor,
+            java.time.Duration requestTimeout, java.time.Duration backoffInitial, java.time.Duration backoffMax,
+            java.time.Duration poll) {
+        public Webhooks {
+            endpoints = List.copyOf(endpoints);
+        }
+
+        /** No endpoint, no callback secret, the reference timings. */
+        public static Webhooks none() {
+            return read(ConfigFactory.defaultReference());
+        }
+
+        /** The same settings with other endpoints. */
+        public Webhooks withEndpoints(List<Endpoint> e) {
+            return new Webhooks(e, callbackSecret, retryFor, requestTimeout, backoffInitial, backoffMax, poll);
+        }
+
+        /** The same settings with another callback secret. */
+        public Webhooks withCallbackSecret(Optional<String> s) {
+            return new Webhooks(endpoints, s, retryFor, requestTimeout, backoffInitial, backoffMax, poll);
+        }
+
+        /** The same settings with other retry timings. */
+        public Webhooks withTimings(java.time.Duration retry, java.time.Duration initial, java.time.Duration max, java.time.Duration every) {
+            return new Webhooks(endpoints, callbackSecret, retry, requestTimeout, initial, max, every);
+        }
+
+        @Override
+        public String toString() {
+            return "Webhooks[endpoints=" + endpoints + ", callbackSecret=" + (callbackSecret.isPresent() ? "(set)" : "(none)")
+                    + ", retryFor=" + retryFor + ", requestTimeout=" + requestTimeout + ", backoff=" + backoffInitial + ".." + backoffMax
+                    + ", poll=" + poll + "]";
+        }
+
+        static Webhooks read(Config c) {
+            String key = "mpp.webhooks.endpoints";
+            List<Endpoint> endpoints = new ArrayList<>();
+            List<? extends ConfigObject> rows = c.getObjectList(key);
+            for (int i = 0; i < rows.size(); i++) {
+                ConfigObject row = rows.get(i);
+                String where = key + "[" + i + "]";
+                for (String k : row.keySet()) {
+                    if (!k.equals("url") && !k.equals("secret")) {
+                        throw new ConfigException.BadPath(row.get(k).origin(), where + "." + k, "unknown endpoint field; use url and secret");
+                    }
+                }
+                Config r = row.toConfig();
+                if (!r.hasPath("url")) {
+                    throw new ConfigException.Missing(row.origin(), where + ".url");
+                }
+                java.net.URI url;
+                try {
+                    url = WebhookUrls.check(r.getString("url"));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException.BadValue(row.get("url").origin(), where + ".url", e.getMessage());
+                }
+                Optional<String> secret = r.hasPath("secret") ? Optional.of(r.getString("secret")).filter(s -> !s.isEmpty()) : Optional.empty();
+                endpoints.add(new Endpoint(url, secret));
+            }
+            double hours = positive(c, "mpp.webhooks.retry-hours");
+            return new Webhooks(endpoints, optionalString(c, "mpp.webhooks.callback-secret"),
+                    java.time.Duration.ofMillis((long) (hours * 3_600_000)),
+                    java.time.Duration.ofMillis((long) (positive(c, "mpp.webhooks.request-timeout-seconds") * 1000)),
+                    java.time.Duration.ofMillis((long) (positive(c, "mpp.webhooks.backoff-initial-seconds") * 1000)),
+                    java.time.Duration.ofMillis((long) (positive(c, "mpp.webhooks.backoff-max-seconds") * 1000)),
+                    java.time.Duration.ofMillis(positiveInt(c, "mpp.webhooks.poll-millis")));
+        }
+    }
+
+    /** A webhook endpoint; {@code toString} shows neither the secret nor the URL's query. */
+    public record Endpoint(java.net.URI url, Optional<String> secret) {
+        @Override
+        public String toString() {
+            return "Endpoint[" + WebhookUrls.forLog(url) + (secret.isPresent() ? ", signed" : ", unsigned") + "]";
+        }
+    }
+
     private static final Set<String> OUTPUT_FIELDS = Set.of("maxX", "maxY", "crf", "preset", "profile", "maxFramerate", "audioBitrate");
 
     /**
@@ -178,7 +284,9 @@ public record Settings(Db db, Work work, Node node, Media media, Packaging packa
                     optionalString(c, "mpp.work.source-dir").map(Path::of).orElse(workDir.resolve("source")),
                     optionalString(c, "mpp.work.delivery-dir").map(Path::of),
                     (long) (nonNegativeDouble(c, "mpp.work.min-free-mb") * 1024 * 1024),
-                    java.time.Duration.ofMillis((long) (positive(c, "mpp.work.full-retry-seconds") * 1000)));
+                    java.time.Duration.ofMillis((long) (positive(c, "mpp.work.full-retry-seconds") * 1000)),
+                    c.getBoolean("mpp.work.watch"),
+                    java.time.Duration.ofMillis((long) (nonNegativeDouble(c, "mpp.work.watch-settle-seconds") * 1000)));
             Roles roles = new Roles(nonNegative(c, "mpp.node.roles.ingest"), nonNegative(c, "mpp.node.roles.transcode"),
                     nonNegative(c, "mpp.node.roles.export"));
             Media media = new Media(positive(c, "mpp.media.segment-seconds"), positive(c, "mpp.media.gop-seconds"),
@@ -202,7 +310,7 @@ public record Settings(Db db, Work work, Node node, Media media, Packaging packa
                     positiveInt(c, "mpp.db.pool-size"), java.time.Duration.ofMillis((long) (positive(c, "mpp.db.connect-timeout") * 1000)),
                     socketTimeout, java.time.Duration.ofMillis((long) (nonNegativeDouble(c, "mpp.db.startup-wait-seconds") * 1000)),
                     statementTimeout);
-            return new Settings(db, work, node, media, packaging(c, media), ladder(c));
+            return new Settings(db, work, node, media, packaging(c, media), ladder(c), Webhooks.read(c));
         } catch (ConfigException e) {
             throw new ConfigurationException("Bad configuration: " + e.getMessage(), e);
         }

@@ -68,6 +68,8 @@ public final class Node implements AutoCloseable {
     private final Stages stages;
     private final AudioAhead audioAhead;
     private final java.util.function.Predicate<Stage> roomToClaim;
+    private final org.mpp.webhooks.WebhookSender webhooks;
+    private final WatchFolder watch;
     private final Map<Stage, ExecutorService> pools = new ConcurrentHashMap<>();
     private final Set<TaskContext> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -132,6 +134,9 @@ public final class Node implements AutoCloseable {
         this.audioAhead = new AudioAhead(media, named("mpp-audio-ahead"));
         this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead, transcodeThreads, settings.packaging());
         this.roomToClaim = WorkFolderSpace.forNode(folders, settings.work().minFreeBytes());
+        this.webhooks = new org.mpp.webhooks.WebhookSender(new org.mpp.store.WebhookStore(db), id, settings.webhooks());
+        this.watch = settings.work().watch() ? new WatchFolder(folders.sourceDir(), jobs, settings.work().watchSettle(), System::nanoTime,
+                () -> wake(Stage.INGEST)) : null;
     }
 
     /** Where the SQL of a thread counts: workers' in the work, heartbeat and progress writer's beside it, others' not. */
@@ -192,6 +197,11 @@ public final class Node implements AutoCloseable {
         startPool(Stage.INGEST, roles.ingest());
         startPool(Stage.TRANSCODE, roles.transcode());
         startPool(Stage.EXPORT, roles.export());
+        // Every node sends webhooks: the outbox is the cluster's, whichever node wrote the events.
+        webhooks.start();
+        if (watch != null) {
+            watch.start("mpp-watch");
+        }
         log.info("Node {} started on {} ({} ingest, {} transcode, {} export worker(s), database {})", id, hostname(),
                 roles.ingest(), roles.transcode(), roles.export(), db.dialect());
         return this;
@@ -387,6 +397,9 @@ public final class Node implements AutoCloseable {
         }
         boolean interrupted = false;
         try {
+            if (watch != null) {
+                watch.close();
+            }
             running.forEach(TaskContext::stop);
             wake(); // Idle workers see the stop now, not at their next poll.
             for (ExecutorService pool : pools.values()) {
@@ -403,6 +416,8 @@ public final class Node implements AutoCloseable {
                 }
             }
             audioAhead.close();
+            // Events the workers wrote while stopping stay in the outbox for the other nodes (or this one's next start).
+            webhooks.close();
             if (progressWriter != null) {
                 // No interrupt, as for the heartbeat below.
                 progressWriter.shutdown();

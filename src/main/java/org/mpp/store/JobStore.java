@@ -4,6 +4,7 @@ import static org.mpp.store.schema.Tables.EXPORTJOB;
 import static org.mpp.store.schema.Tables.INGESTJOB;
 import static org.mpp.store.schema.Tables.JOB;
 import static org.mpp.store.schema.Tables.TRANSCODEJOB;
+import static org.mpp.store.schema.Tables.WATCHEDSOURCE;
 
 import java.util.Collection;
 import java.util.List;
@@ -25,15 +26,72 @@ public final class JobStore {
 
     /** Adds a job for a file in the source folder; it is ready for ingest at once. */
     public UUID submit(String sourceName, int priority) {
+        return submit(sourceName, priority, null);
+    }
+
+    /**
+     * Adds a job for a file in the source folder, ready for ingest at once, whose events are also POSTed to
+     * {@code callbackUrl} (null = none). The caller checks the URL (http or https: {@code org.mpp.config.WebhookUrls}).
+     */
+    public UUID submit(String sourceName, int priority, String callbackUrl) {
         UUID uuid = UUID.randomUUID();
         Sql.tx(dsl, tx -> {
-            tx.insertInto(JOB).set(JOB.JOBUUID, Uuids.bytes(uuid)).set(JOB.SOURCENAME, sourceName).set(JOB.PRIORITY, priority)
-                    .set(JOB.DATEADDED, Sql.wallClock()).execute();
-            tx.insertInto(INGESTJOB).set(INGESTJOB.FK_JOBUUID, Uuids.bytes(uuid)).set(INGESTJOB.PRIORITY, priority)
-                    .set(INGESTJOB.AVAILABLEAT, Sql.now()).execute();
+            insertJob(tx, uuid, sourceName, priority, callbackUrl);
             return null;
         });
         return uuid;
+    }
+
+    private static void insertJob(DSLContext tx, UUID uuid, String sourceName, int priority, String callbackUrl) {
+        tx.insertInto(JOB).set(JOB.JOBUUID, Uuids.bytes(uuid)).set(JOB.SOURCENAME, sourceName).set(JOB.PRIORITY, priority)
+                .set(JOB.DATEADDED, Sql.wallClock()).set(JOB.CALLBACKURL, callbackUrl).execute();
+        tx.insertInto(INGESTJOB).set(INGESTJOB.FK_JOBUUID, Uuids.bytes(uuid)).set(INGESTJOB.PRIORITY, priority)
+                .set(INGESTJOB.AVAILABLEAT, Sql.now()).execute();
+    }
+
+    /** The callback URL a job was submitted with; empty when it has none (or the job is gone). */
+    public Optional<String> callbackUrl(UUID job) {
+        return Optional.ofNullable(dsl.select(JOB.CALLBACKURL).from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(job))).fetchOne(JOB.CALLBACKURL));
+    }
+
+    /**
+     * Makes a job of a settled file the watch folder found, exactly once across the cluster: the file's key (name, size,
+     * modification time) is inserted first, in the job's transaction, and a second insert of the same key (another node
+     * watching the same folder) fails on the primary key. A file that is already the source of an unfinished job (submitted
+     * by hand) is recorded but makes no job.
+     *
+     * @return the new job, or empty when this file (as it is now) already made one or is already being worked on
+     */
+    public Optional<UUID> submitWatched(String sourceName, long size, long modifiedMillis) {
+        String key = watchKey(sourceName, size, modifiedMillis);
+        UUID uuid = UUID.randomUUID();
+        try {
+            return Sql.tx(dsl, tx -> {
+                tx.insertInto(WATCHEDSOURCE).set(WATCHEDSOURCE.SOURCEKEY, key).set(WATCHEDSOURCE.SOURCENAME, sourceName)
+                        .set(WATCHEDSOURCE.CREATEDAT, Sql.now()).execute();
+                if (tx.fetchExists(JOB, JOB.SOURCENAME.eq(sourceName), JOB.STATUS.notIn(Status.COMPLETE, Status.FAILED))) {
+                    return Optional.<UUID>empty();
+                }
+                insertJob(tx, uuid, sourceName, 0, null);
+                tx.update(WATCHEDSOURCE).set(WATCHEDSOURCE.FK_JOBUUID, Uuids.bytes(uuid)).where(WATCHEDSOURCE.SOURCEKEY.eq(key)).execute();
+                return Optional.of(uuid);
+            });
+        } catch (org.jooq.exception.DataAccessException e) {
+            if (e.sqlStateClass() == org.jooq.exception.SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the watch folder already took this file (as it is now: name, size, modification time) into account. */
+    public boolean watched(String sourceName, long size, long modifiedMillis) {
+        return dsl.fetchExists(WATCHEDSOURCE, WATCHEDSOURCE.SOURCEKEY.eq(watchKey(sourceName, size, modifiedMillis)));
+    }
+
+    /** The watch folder's key of a file as it is now: SHA-256 (hex) of its name, size and modification time. */
+    private static String watchKey(String sourceName, long size, long modifiedMillis) {
+        return WebhookStore.destinationKey("watch\n" + size + "\n" + modifiedMillis, sourceName);
     }
 
     /**

@@ -428,9 +428,10 @@ public final class TaskStore {
      * every later claim of its stage throw on the forbidden job move.
      */
     static void failJob(DSLContext tx, UUID job, String reason) {
-        moveJob(tx, job, Status.FAILED);
+        // The reason first: the move writes the job.failed event with the job as it is then.
         tx.update(JOB).set(JOB.FAILED, true).set(JOB.FAILUREREASON, reason.length() > 4000 ? reason.substring(0, 4000) : reason)
                 .where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
+        moveJob(tx, job, Status.FAILED);
         for (Stage s : Stage.values()) {
             tx.update(s.t.table()).set(s.t.status(), Status.ERROR).setNull(s.t.leaseUntil())
                     .where(s.t.job().eq(Uuids.bytes(job)), s.t.status().in(Status.READY, Status.RUNNING)).execute();
@@ -471,6 +472,8 @@ public final class TaskStore {
         }
         Status.requireJobMove(from, to);
         tx.update(JOB).set(JOB.STATUS, to).set(JOB.LASTUPDATE, Sql.wallClock()).where(JOB.JOBUUID.eq(Uuids.bytes(job))).execute();
+        // The webhook event commits, or rolls back, with the move itself.
+        Outbox.jobMoved(tx, job, from, to);
     }
 
     /**
