@@ -23,7 +23,9 @@ import org.mpp.testnode.NodeProcess;
  * FILE} on the embedded database, in a fresh folder, default heap), so start-up, the database's creation, the hand-offs
  * between stages and the streaming package all count; the CLI encodes the seed ladder (1080p and 720p, CRF 23, superfast,
  * main, AAC 128k) with the same x264 settings. Interleaved, medians. Two clips: 30 s 1080p30 (target 1.05 x the CLI) and
- * 1 s 720p30 (target 5 x: start-up and hand-offs, not encoding).
+ * 1 s 720p30 (target 5 x: start-up and hand-offs, not encoding). Beside them, in this JVM (warm), the single-pass JavaCV
+ * program on the same clip and ladder (SinglePass: decode once, one recorder per rendition): the same FFmpeg and x264
+ * natives that MPP runs with no orchestration, start-up or package at all, the floor of any MPP run.
  */
 final class ColdBench implements Section {
     /** The database's seed ladder (schema/V1__seed.sql), which {@code mpp run} on a new embedded database uses. */
@@ -75,16 +77,21 @@ final class ColdBench implements Section {
         Ladder ladder = new Ladder(renditions, (int) Math.max(1, Math.round(fps * defaults.media().gopSeconds())), fps);
         List<Double> mpp = new ArrayList<>();
         List<Double> ffmpegWall = new ArrayList<>();
+        List<Double> floor = new ArrayList<>();
         for (int run = 1; run <= env.runs(); run++) {
             mpp.add(coldRun(env, source, run));
             ffmpegWall.add(FfmpegCli.once(ffmpeg, env, source, ladder).wall());
-            System.out.printf(Locale.ROOT, "[bench] cold %s run %d: mpp %.2f s, ffmpeg %.2f s%n", name, run, mpp.get(run - 1),
-                    ffmpegWall.get(run - 1));
+            floor.add(SinglePass.once(env, source, ladder).wall());
+            System.out.printf(Locale.ROOT, "[bench] cold %s run %d: mpp %.2f s, ffmpeg %.2f s, single-pass floor %.2f s%n", name, run,
+                    mpp.get(run - 1), ffmpegWall.get(run - 1), floor.get(run - 1));
         }
         double m = EndToEndBench.median(mpp.stream().mapToDouble(Double::doubleValue).toArray());
         double f = EndToEndBench.median(ffmpegWall.stream().mapToDouble(Double::doubleValue).toArray());
         report.add(id(), name + ": mpp run wall (median)", m, "s", "runs " + mpp);
         report.add(id(), name + ": ffmpeg CLI wall (median)", f, "s", "runs " + ffmpegWall);
+        double fl = EndToEndBench.median(floor.stream().mapToDouble(Double::doubleValue).toArray());
+        report.add(id(), name + ": single-pass JavaCV floor, warm JVM (median)", fl, "s", "runs " + floor);
+        report.add(id(), name + ": floor / ffmpeg CLI wall", fl / f, "x", "what the natives alone cost against the CLI's");
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < mpp.size(); i++) {
             ratios.add(mpp.get(i) / ffmpegWall.get(i));
