@@ -18,7 +18,7 @@ import org.mpp.ladder.OutputSpec;
  * Every setting MPP reads, read once and checked at start-up. Defaults live in the jar's reference.conf;
  * nothing here has a fallback of its own. Immutable and thread-safe.
  */
-public record Settings(Db db, Work work, Node node, Media media, Packaging packaging, List<OutputSpec> ladder) {
+public record Settings(Db db, Work work, Node node, Media media, Packaging packaging, List<OutputSpec> ladder, Api api) {
 
     /** What a finished job is delivered as. */
     public enum Format { MP4, HLS, DASH }
@@ -65,6 +65,18 @@ public record Settings(Db db, Work work, Node node, Media media, Packaging packa
      * @param fullRetry how long a task that found the disk full waits before it may be claimed again
      */
     public record Work(Path dir, Path sourceDir, Optional<Path> deliveryDir, long minFreeBytes, java.time.Duration fullRetry) {
+    }
+
+    /**
+     * The HTTP service (org.mpp.api).
+     *
+     * @param enabled whether {@code mpp node} serves it
+     * @param bind the address it listens on (loopback by default)
+     * @param port its TCP port; 0 = any free port (tests)
+     * @param maxUploadBytes the largest upload accepted
+     * @param metricsAuth whether {@code /metrics} needs an API key
+     */
+    public record Api(boolean enabled, String bind, int port, long maxUploadBytes, boolean metricsAuth) {
     }
 
     /** Worker threads per role on this node (0 = role off). */
@@ -202,7 +214,13 @@ public record Settings(Db db, Work work, Node node, Media media, Packaging packa
                     positiveInt(c, "mpp.db.pool-size"), java.time.Duration.ofMillis((long) (positive(c, "mpp.db.connect-timeout") * 1000)),
                     socketTimeout, java.time.Duration.ofMillis((long) (nonNegativeDouble(c, "mpp.db.startup-wait-seconds") * 1000)),
                     statementTimeout);
-            return new Settings(db, work, node, media, packaging(c, media), ladder(c));
+            int port = nonNegative(c, "mpp.api.port");
+            if (port > 65535) {
+                throw new ConfigException.BadValue(c.getValue("mpp.api.port").origin(), "mpp.api.port", "must be a TCP port (0 to 65535), was " + port);
+            }
+            Api api = new Api(c.getBoolean("mpp.api.enabled"), c.getString("mpp.api.bind"), port,
+                    positiveInt(c, "mpp.api.max-upload-mb") * 1024L * 1024L, c.getBoolean("mpp.api.metrics-auth"));
+            return new Settings(db, work, node, media, packaging(c, media), ladder(c), api);
         } catch (ConfigException e) {
             throw new ConfigurationException("Bad configuration: " + e.getMessage(), e);
         }
