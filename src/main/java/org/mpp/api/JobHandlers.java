@@ -71,7 +71,8 @@ final class JobHandlers {
         UploadedFile file;
         try {
             file = ctx.uploadedFile("file");
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Jetty's ServletException comes through Kotlin undeclared; Jetty stopped reading at the cap and removed its parts.
             if (Uploads.tooLarge(e)) {
                 throw tooLarge();
             }
