@@ -149,9 +149,9 @@ public final class ApiServer implements AutoCloseable {
         return routes;
     }
 
-    /** The routes Javalin actually registered, as "METHOD path". */
+    /** The endpoints Javalin actually registered (filters left out), as "METHOD path". */
     List<String> registered() {
-        return app.unsafe.internalRouter.allHttpHandlers().stream()
+        return app.unsafe.internalRouter.allHttpHandlers().stream().filter(p -> p.endpoint.method.isHttpMethod())
                 .map(p -> p.endpoint.method.name() + " " + p.endpoint.path).toList();
     }
 
