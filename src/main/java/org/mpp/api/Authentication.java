@@ -16,16 +16,17 @@ import org.mpp.store.UserStore;
  * Who is calling: the filter in front of every route, and login/logout. A machine sends {@code Authorization: Bearer
  * KEY}; a person logs in with a login of the seed's {@code interface} table and gets an HttpOnly, SameSite=Strict
  * session cookie (a row in the database, so any node knows it) and a CSRF token, which every cookie-authenticated
- * request that changes something must echo in {@code X-CSRF-Token}. Without either, every {@code /api/} path except the
- * login and the OpenAPI document answers 401; {@code /health/*} is open, and {@code /metrics} too unless
- * {@code mpp.api.metrics-auth}. Thread-safe.
+ * request that changes something must echo in {@code X-CSRF-Token}. Without either, every path except the login, the
+ * OpenAPI document, {@code /health/live}, {@code /health/ready} and {@code /metrics} (unless
+ * {@code mpp.api.metrics-auth}) answers 401, unknown paths included. Thread-safe.
  */
 final class Authentication {
     static final String SESSION_COOKIE = "mpp_session";
     static final String CSRF_COOKIE = "mpp_csrf";
     static final String CSRF_HEADER = "X-CSRF-Token";
     static final Duration SESSION_LIFETIME = Duration.ofHours(12);
-    private static final Set<String> OPEN = Set.of("/api/v1/login", "/api/v1/openapi.json");
+    /** The only paths open without credentials; everything else, unknown paths included, needs them (deny by default). */
+    private static final Set<String> OPEN = Set.of("/api/v1/login", "/api/v1/openapi.json", "/health/live", "/health/ready", "/metrics");
     private static final Set<HandlerType> SAFE = Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
     private final ApiKeyStore keys;
     private final ApiSessionStore sessions;
@@ -51,7 +52,7 @@ final class Authentication {
 
     void filter(Context ctx) {
         String path = ctx.path();
-        boolean needsAuth = (path.startsWith("/api/") && !OPEN.contains(path)) || (metricsAuth && path.equals("/metrics"));
+        boolean needsAuth = !OPEN.contains(path) || (metricsAuth && path.equals("/metrics"));
         if (!needsAuth) {
             return;
         }

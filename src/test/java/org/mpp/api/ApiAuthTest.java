@@ -46,8 +46,12 @@ class ApiAuthTest {
     void everyApiPathWithoutCredentialsAnswers401WithAnErrorBody() {
         startWithLogin("");
         for (String path : List.of("/api/v1/jobs", "/api/v1/nodes", "/api/v1/policies", "/api/v1/outputs", "/api/v1/jobs/1",
-                "/api/v1/jobs/1/files/a.mp4", "/api/v1/no-such-endpoint")) {
+                "/api/v1/jobs/1/files/a.mp4", "/api/v1/no-such-endpoint", "/health/../api/v1/jobs", "/health/%2e%2e/api/v1/jobs",
+                "/health/live/../../api/v1/jobs", "//api/v1/jobs", "/API/v1/jobs", "/api/v1/jobs/", "/api/v1/login/../jobs")) {
             HttpResponse<String> r = api.send(api.request(path).GET());
+            if (r.statusCode() == 400) {
+                continue; // Jetty refuses an ambiguous path before any route sees it: as good as a 401.
+            }
             assertThat(r.statusCode()).as(path).isEqualTo(401);
             JsonNode body = ApiFixture.json(r);
             assertThat(body.get("error").asText()).isEqualTo("unauthorized");
