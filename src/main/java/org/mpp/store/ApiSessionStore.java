@@ -1,6 +1,7 @@
 package org.mpp.store;
 
 import static org.mpp.store.schema.Tables.APISESSION;
+import static org.mpp.store.schema.Tables.INTERFACE;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -36,13 +37,14 @@ public final class ApiSessionStore {
         return new NewSession(token, csrf);
     }
 
-    /** The session of {@code token} while it has not expired. */
+    /** The session of {@code token} while it has not expired and its login still exists (deleting a login ends its sessions). */
     public Optional<Session> find(String token) {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
         return dsl.select(APISESSION.USERNAME, APISESSION.CSRFTOKEN).from(APISESSION)
-                .where(APISESSION.SESSIONHASH.eq(Tokens.sha256(token)), APISESSION.EXPIRESAT.gt(Sql.now()))
+                .where(APISESSION.SESSIONHASH.eq(Tokens.sha256(token)), APISESSION.EXPIRESAT.gt(Sql.now()),
+                        org.jooq.impl.DSL.exists(org.jooq.impl.DSL.selectOne().from(INTERFACE).where(INTERFACE.USERNAME.eq(APISESSION.USERNAME))))
                 .fetchOptional(r -> new Session(r.value1(), r.value2()));
     }
 

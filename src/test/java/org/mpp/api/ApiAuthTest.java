@@ -149,6 +149,17 @@ class ApiAuthTest {
     }
 
     @Test
+    void deletingALoginEndsItsSessions() {
+        startWithLogin("");
+        String session = cookie(login("operator", PASSWORD), Authentication.SESSION_COOKIE);
+        assertThat(api.send(api.request("/api/v1/jobs").header("Cookie", "mpp_session=" + session).GET()).statusCode()).isEqualTo(200);
+
+        assertThat(new UserStore(api.db).delete("operator")).isTrue();
+
+        assertThat(api.send(api.request("/api/v1/jobs").header("Cookie", "mpp_session=" + session).GET()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void repeatedFailedLoginsAreRefusedEvenWithTheRightPassword() {
         startWithLogin("");
         for (int i = 0; i < LoginThrottle.PER_USER; i++) {
