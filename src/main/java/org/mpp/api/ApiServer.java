@@ -46,9 +46,11 @@ public final class ApiServer implements AutoCloseable {
     private final MetricsHandler metrics;
     private final List<Route> routes;
     private final String bind;
+    private final Path spool;
     private boolean closed;
 
-    private ApiServer(Javalin app, MppClient client, MetricsHandler metrics, List<Route> routes, String bind) {
+    private ApiServer(Javalin app, MppClient client, MetricsHandler metrics, List<Route> routes, String bind, Path spool) {
+        this.spool = spool;
         this.app = app;
         this.client = client;
         this.metrics = metrics;
@@ -64,12 +66,7 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(Settings settings, Database db) {
         Settings.Api api = settings.api();
         MppClient client = MppClient.create(db, settings);
-        Path spool = settings.work().dir().toAbsolutePath().resolve("upload-spool");
-        try {
-            Files.createDirectories(spool);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the upload spool folder " + spool, e);
-        }
+        Path spool = spool(settings.work().dir().toAbsolutePath().resolve("upload-spool"));
         JobHandlers jobs = new JobHandlers(client, new JobStore(db), api.maxUploadBytes(), Clock.systemDefaultZone());
         MetricsHandler metrics = new MetricsHandler(new ClusterStats(db), db.dataSource());
         Handlers h = new Handlers(
@@ -115,9 +112,31 @@ public final class ApiServer implements AutoCloseable {
             throw new org.mpp.MppException("Cannot serve the API on " + api.bind() + ":" + api.port() + " (mpp.api.bind, mpp.api.port): "
                     + e.getMessage(), e);
         }
-        ApiServer server = new ApiServer(app, client, metrics, routes, api.bind());
+        ApiServer server = new ApiServer(app, client, metrics, routes, api.bind(), spool);
         log.info("API serving at {}", server.url());
         return server;
+    }
+
+    /**
+     * This server's own folder under {@code <work>/upload-spool/}, where Jetty writes multipart uploads before they are
+     * copied into the source folder (other nodes share the work folder, so each server has its own and removes it on
+     * close). Folders that a server which died left behind are removed once they are a day old.
+     */
+    private static Path spool(Path root) {
+        try {
+            Files.createDirectories(root);
+            try (var old = Files.list(root)) {
+                java.time.Instant dayAgo = java.time.Instant.now().minus(java.time.Duration.ofDays(1));
+                for (Path p : old.toList()) {
+                    if (Files.getLastModifiedTime(p).toInstant().isBefore(dayAgo)) {
+                        org.mpp.node.WorkFolders.deleteTree(p);
+                    }
+                }
+            }
+            return Files.createDirectories(root.resolve(java.util.UUID.randomUUID().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare the upload spool folder " + root, e);
+        }
     }
 
     private static String errorName(int status) {
@@ -164,5 +183,10 @@ public final class ApiServer implements AutoCloseable {
         app.stop();
         metrics.close();
         client.close();
+        try {
+            org.mpp.node.WorkFolders.deleteTree(spool);
+        } catch (IOException e) {
+            log.warn("Cannot remove the upload spool folder {}: {}", spool, e.toString());
+        }
     }
 }
