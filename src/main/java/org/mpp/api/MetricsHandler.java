@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -83,18 +82,9 @@ final class MetricsHandler implements AutoCloseable {
         };
     }
 
-    /** The registry, for tests and for other meters of this node. */
-    PrometheusMeterRegistry registry() {
-        return registry;
-    }
-
     @Override
     public void close() {
         gc.close();
         registry.close();
-    }
-
-    static List<String> names() {
-        return List.of("mpp_jobs", "mpp_tasks", "mpp_queue_depth", "mpp_node_heartbeat_age_seconds");
     }
 }
