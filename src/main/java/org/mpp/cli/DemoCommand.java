@@ -18,13 +18,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Length of the clip (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--api", description = "Also serve the HTTP API (mpp.api.bind, mpp.api.port) while the demo runs.")
+    boolean api;
+
     @Override
     public Integer call() {
         Path clip = main.settings().work().dir().resolve("demo").resolve("demo.mp4");
         System.err.println("Writing a " + seconds + " s demo clip to " + clip);
         org.mpp.media.DemoClip.write(clip, 1280, 720, 30, seconds);
         try {
-            return RunCommand.runFiles(main.settings(), java.util.List.of(clip));
+            return RunCommand.runFiles(main.settings(), java.util.List.of(clip), api);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Main.EXIT_FAILED;

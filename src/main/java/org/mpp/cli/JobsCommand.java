@@ -1,17 +1,14 @@
 package org.mpp.cli;
 
-import org.mpp.Names;
-import org.mpp.node.SourceFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.mpp.MppException;
+import org.mpp.Names;
+import org.mpp.client.MppClient;
 import org.mpp.store.JobView;
-import org.mpp.store.Status;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -78,32 +75,15 @@ final class JobsCommand implements Callable<Integer> {
             description = "Run a failed job again from the start, moving its source back out of quarantine first.")
     int retry(@Parameters(paramLabel = "ID", description = ID_HELP) String id) {
         return withJob(id, (s, job) -> {
-            if (job.status() != Status.FAILED) {
-                System.err.println("FAILED: " + describe(job) + " is " + job.statusName() + ", not failed: only failed jobs can be retried");
+            Optional<String> note;
+            try (MppClient client = MppClient.create(s.db(), s.settings())) {
+                note = client.retry(job);
+            } catch (MppException e) {
+                System.err.println("FAILED: " + e.getMessage());
                 return Main.EXIT_FAILED;
             }
-            Optional<Path> source = s.folders().source(job.sourceName());
-            if (source.isEmpty()) {
-                System.err.println("FAILED: " + describe(job) + " names no file inside the source folder; it cannot run again");
-                return Main.EXIT_FAILED;
-            }
-            Optional<Path> quarantined = s.folders().quarantined(job.sourceName(), job.uuid());
-            boolean movedBack = false;
-            if (quarantined.isPresent() && !Files.exists(source.get())) {
-                SourceFiles.move(quarantined.get(), source.get());
-                movedBack = true;
-            } else if (quarantined.isPresent()) {
-                System.err.println("Note: " + source.get() + " is already back; the quarantined copy " + quarantined.get() + " is left alone");
-            } else if (!Files.isRegularFile(source.get())) {
-                System.err.println("FAILED: " + describe(job) + ": its source is neither in " + s.folders().quarantine()
-                        + " nor at " + source.get() + "; put it back there and retry");
-                return Main.EXIT_FAILED;
-            }
-            if (!s.jobs().retry(job.uuid())) {
-                // retry() refuses only a job that is no longer failed: someone else retried or deleted it meanwhile.
-                System.err.println("FAILED: " + describe(job) + " was retried or deleted by someone else meanwhile; see mpp status");
-                return Main.EXIT_FAILED;
-            }
+            boolean movedBack = note.filter(n -> n.startsWith("source moved back")).isPresent();
+            note.filter(n -> !movedBack).ifPresent(n -> System.err.println("Note: " + n));
             System.out.println("Retrying " + describe(job) + (movedBack ? " (source moved back from quarantine)" : ""));
             return 0;
         });

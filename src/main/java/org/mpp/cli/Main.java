@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "MPP: distributed H.264 transcoding with in-process FFmpeg.",
         subcommands = {RunCommand.class, NodeCommand.class, DemoCommand.class, TranscodeCommand.class, ProbeCommand.class,
                 SubmitCommand.class, StatusCommand.class, JobsCommand.class, NodesCommand.class, OutputsCommand.class,
-                PolicyCommand.class, UsersCommand.class, EventsCommand.class, DbCommand.class, CommandLine.HelpCommand.class})
+                PolicyCommand.class, UsersCommand.class, EventsCommand.class, KeysCommand.class, DbCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;

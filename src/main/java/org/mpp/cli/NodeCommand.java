@@ -2,6 +2,9 @@ package org.mpp.cli;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.mpp.api.ApiServer;
+import org.mpp.config.Settings;
 import org.mpp.node.Node;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -9,6 +12,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code mpp node}: one node of a cluster, until Ctrl+C / SIGTERM, terminate, or its row is deleted. */
 @Command(name = "node", mixinStandardHelpOptions = true,
         description = {"Run a node: register in the database, heartbeat, and run the worker pools of mpp.node.roles.",
+                "Serves the HTTP API too when mpp.api.enabled = true.",
                 "Ctrl+C or SIGTERM stops claiming, releases current work, unregisters and exits 0."})
 final class NodeCommand implements Callable<Integer> {
     @ParentCommand
@@ -16,9 +20,13 @@ final class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Node node = Node.builder(main.settings()).build();
+        Settings settings = main.settings();
+        Node node = Node.builder(settings).build();
         AtomicBoolean serving = new AtomicBoolean();
+        AtomicReference<ApiServer> api = new AtomicReference<>();
         Thread hook = new Thread(() -> {
+            // The API first: no request should reach a node that is stopping.
+            closeApi(api);
             node.close();
             if (serving.get()) {
                 // SIGTERM and Ctrl+C start the JVM's shutdown with status 128 + signal (143, 130), which no later
@@ -29,14 +37,30 @@ final class NodeCommand implements Callable<Integer> {
         }, "mpp-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         node.start();
+        if (settings.api().enabled()) {
+            try {
+                api.set(RunCommand.startApi(settings, node));
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
+        }
         serving.set(true);
         System.err.println("Node " + node.id() + " running; Ctrl+C stops it.");
         node.awaitStop();
+        closeApi(api);
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // The hook is what stopped us.
         }
         return 0;
+    }
+
+    private static void closeApi(AtomicReference<ApiServer> api) {
+        ApiServer a = api.getAndSet(null);
+        if (a != null) {
+            a.close();
+        }
     }
 }

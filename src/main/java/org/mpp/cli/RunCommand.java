@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.mpp.MppException;
+import org.mpp.api.ApiServer;
 import org.mpp.client.MppClient;
 import org.mpp.config.Settings;
 import org.mpp.node.Node;
 import org.mpp.store.JobView;
 import org.mpp.store.Status;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -29,14 +31,18 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Video files to transcode.")
     List<Path> files;
 
+    @Option(names = "--api", description = "Also serve the HTTP API (mpp.api.bind, mpp.api.port) while the files run.")
+    boolean api;
+
     @Override
     public Integer call() throws InterruptedException {
-        return runFiles(main.settings(), files);
+        return runFiles(main.settings(), files, api);
     }
 
-    static int runFiles(Settings settings, List<Path> files) throws InterruptedException {
+    static int runFiles(Settings settings, List<Path> files, boolean serveApi) throws InterruptedException {
         try (Node node = Node.builder(settings).build().start();
-                MppClient client = MppClient.create(node.database(), settings)) {
+                MppClient client = MppClient.create(node.database(), settings);
+                ApiServer api = serveApi ? startApi(settings, node) : null) {
             Map<UUID, String> submitted = new LinkedHashMap<>();
             int failed = 0;
             for (Path f : files) {
@@ -66,5 +72,12 @@ final class RunCommand implements Callable<Integer> {
             }
             return failed == 0 ? 0 : Main.EXIT_FAILED;
         }
+    }
+
+    /** Starts the HTTP API beside {@code node} and says where it is (and how to get a key) on stderr. */
+    static ApiServer startApi(Settings settings, Node node) {
+        ApiServer api = ApiServer.start(settings, node.database());
+        System.err.println("API at " + api.url() + " (Authorization: Bearer KEY; create a key with: mpp keys create NAME)");
+        return api;
     }
 }

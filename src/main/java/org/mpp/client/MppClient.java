@@ -103,6 +103,70 @@ public final class MppClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Submits a video read from {@code in} (an upload), written into the source folder under {@code name} made safe
+     * ({@link SourceFiles#safeName}; a clashing name gets a numbered suffix). Reads at most {@code maxBytes} and one more.
+     *
+     * @return the job's UUID
+     * @throws SourceFiles.TooLargeException when {@code in} holds more than {@code maxBytes} (nothing is left on disk)
+     * @throws IOException when the file cannot be written
+     */
+    public UUID submit(java.io.InputStream in, String name, long maxBytes, int priority) throws IOException {
+        Path f = SourceFiles.writeInto(in, SourceFiles.safeName(name), folders.sourceDir(), maxBytes);
+        return submit(f, priority);
+    }
+
+    /**
+     * Submits a file already in the source folder, named relative to it.
+     *
+     * @throws MppException when the name leaves the source folder or names no file there
+     */
+    public UUID submitSource(String sourceName, int priority) {
+        Path f = folders.source(sourceName).orElseThrow(() -> new MppException(sourceName + ": not a file name inside the source folder"));
+        if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new MppException(sourceName + ": no such file in the source folder");
+        }
+        return submit(f, priority);
+    }
+
+    /** The folder a job's finished files are written to ({@code export/<uuid>/}); it may not exist yet. */
+    public Path exportFolder(UUID job) {
+        return folders.export(job);
+    }
+
+    /**
+     * Runs a failed job again from the start, moving its source back out of quarantine first.
+     *
+     * @return what was done, for the operator ("source moved back from quarantine", or a note), empty when nothing to say
+     * @throws MppException saying why the job cannot be retried (not failed, no source, retried meanwhile)
+     */
+    public Optional<String> retry(JobView job) throws IOException {
+        String what = "job " + job.id() + " (" + org.mpp.Names.printable(job.sourceName()) + ")";
+        if (job.status() != org.mpp.store.Status.FAILED) {
+            throw new MppException(what + " is " + job.statusName() + ", not failed: only failed jobs can be retried");
+        }
+        Optional<Path> source = folders.source(job.sourceName());
+        if (source.isEmpty()) {
+            throw new MppException(what + " names no file inside the source folder; it cannot run again");
+        }
+        Optional<Path> quarantined = folders.quarantined(job.sourceName(), job.uuid());
+        Optional<String> note = Optional.empty();
+        if (quarantined.isPresent() && !Files.exists(source.get())) {
+            SourceFiles.move(quarantined.get(), source.get());
+            note = Optional.of("source moved back from quarantine");
+        } else if (quarantined.isPresent()) {
+            note = Optional.of(source.get() + " is already back; the quarantined copy " + quarantined.get() + " is left alone");
+        } else if (!Files.isRegularFile(source.get())) {
+            throw new MppException(what + ": its source is neither in " + folders.quarantine() + " nor at " + source.get()
+                    + "; put it back there and retry");
+        }
+        if (!jobs.retry(job.uuid())) {
+            // retry() refuses only a job that is no longer failed: someone else retried or deleted it meanwhile.
+            throw new MppException(what + " was retried or deleted by someone else meanwhile; see mpp status");
+        }
+        return note;
+    }
+
     public Optional<JobView> job(UUID job) {
         return jobs.job(job);
     }

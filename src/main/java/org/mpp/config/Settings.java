@@ -18,16 +18,16 @@ import org.mpp.ladder.OutputSpec;
  * Every setting MPP reads, read once and checked at start-up. Defaults live in the jar's reference.conf;
  * nothing here has a fallback of its own. Immutable and thread-safe.
  */
-public record Settings(Db db, Work work, Node node, Media media, Packaging packaging, List<OutputSpec> ladder, Webhooks webhooks) {
+public record Settings(Db db, Work work, Node node, Media media, Packaging packaging, List<OutputSpec> ladder, Webhooks webhooks, Api api) {
 
-    /** The settings with no webhook endpoint and no callback secret (tools and tests that build settings by hand). */
+    /** The settings with no webhook endpoint and no callback secret, and the API's defaults (tools and tests that build settings by hand). */
     public Settings(Db db, Work work, Node node, Media media, Packaging packaging, List<OutputSpec> ladder) {
-        this(db, work, node, media, packaging, ladder, Webhooks.none());
+        this(db, work, node, media, packaging, ladder, Webhooks.none(), Api.defaults());
     }
 
     /** The same settings with other webhook settings. */
     public Settings withWebhooks(Webhooks w) {
-        return new Settings(db, work, node, media, packaging, ladder, w);
+        return new Settings(db, work, node, media, packaging, ladder, w, api);
     }
 
     /** What a finished job is delivered as. */
@@ -81,6 +81,22 @@ public record Settings(Db db, Work work, Node node, Media media, Packaging packa
         /** Without the watch folder. */
         public Work(Path dir, Path sourceDir, Optional<Path> deliveryDir, long minFreeBytes, java.time.Duration fullRetry) {
             this(dir, sourceDir, deliveryDir, minFreeBytes, fullRetry, false, java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * The HTTP service (org.mpp.api).
+     *
+     * @param enabled whether {@code mpp node} serves it
+     * @param bind the address it listens on (loopback by default)
+     * @param port its TCP port; 0 = any free port (tests)
+     * @param maxUploadBytes the largest upload accepted
+     * @param metricsAuth whether {@code /metrics} needs an API key
+     */
+    public record Api(boolean enabled, String bind, int port, long maxUploadBytes, boolean metricsAuth) {
+        /** reference.conf's: off, loopback, port 8080, 4 GiB uploads, /metrics open. */
+        public static Api defaults() {
+            return new Api(false, "127.0.0.1", 8080, 4096L * 1024 * 1024, false);
         }
     }
 
@@ -310,7 +326,13 @@ public record Settings(Db db, Work work, Node node, Media media, Packaging packa
                     positiveInt(c, "mpp.db.pool-size"), java.time.Duration.ofMillis((long) (positive(c, "mpp.db.connect-timeout") * 1000)),
                     socketTimeout, java.time.Duration.ofMillis((long) (nonNegativeDouble(c, "mpp.db.startup-wait-seconds") * 1000)),
                     statementTimeout);
-            return new Settings(db, work, node, media, packaging(c, media), ladder(c), Webhooks.read(c));
+            int port = nonNegative(c, "mpp.api.port");
+            if (port > 65535) {
+                throw new ConfigException.BadValue(c.getValue("mpp.api.port").origin(), "mpp.api.port", "must be a TCP port (0 to 65535), was " + port);
+            }
+            Api api = new Api(c.getBoolean("mpp.api.enabled"), c.getString("mpp.api.bind"), port,
+                    positiveInt(c, "mpp.api.max-upload-mb") * 1024L * 1024L, c.getBoolean("mpp.api.metrics-auth"));
+            return new Settings(db, work, node, media, packaging(c, media), ladder(c), Webhooks.read(c), api);
         } catch (ConfigException e) {
             throw new ConfigurationException("Bad configuration: " + e.getMessage(), e);
         }

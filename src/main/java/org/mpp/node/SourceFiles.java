@@ -41,6 +41,74 @@ public final class SourceFiles {
         }
     }
 
+    /** A stream longer than the cap given to {@link #writeInto}; nothing of it was left on disk. */
+    public static final class TooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLargeException(long maxBytes) {
+            super("more than " + maxBytes + " bytes");
+        }
+    }
+
+    /**
+     * Writes {@code in} into {@code dir} under {@code name} (or a numbered variant when taken), the way
+     * {@link #copyInto(Path, Path)} copies a file: under a hidden temporary name first. Reads at most {@code maxBytes}
+     * and one more byte: a longer stream is not read further and its partial file is removed.
+     *
+     * @param name a plain file name ({@link org.mpp.Names#isPlainFileName})
+     * @throws TooLargeException when {@code in} holds more than {@code maxBytes}
+     * @throws IllegalArgumentException when {@code name} is not a plain file name
+     */
+    public static Path writeInto(java.io.InputStream in, String name, Path dir, long maxBytes) throws IOException {
+        if (!org.mpp.Names.isPlainFileName(name)) {
+            throw new IllegalArgumentException("not a plain file name: " + org.mpp.Names.printable(name));
+        }
+        Files.createDirectories(dir);
+        Path temp = tempBeside(dir);
+        try {
+            try (java.io.OutputStream out = Files.newOutputStream(temp, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+                byte[] buf = new byte[64 * 1024];
+                long total = 0;
+                for (int n; (n = in.read(buf, 0, (int) Math.min(buf.length, maxBytes + 1 - total))) > 0; ) {
+                    total += n;
+                    if (total > maxBytes) {
+                        throw new TooLargeException(maxBytes);
+                    }
+                    out.write(buf, 0, n);
+                }
+            }
+            for (int n = 0; ; n++) {
+                Path target = dir.resolve(n == 0 ? name : numbered(name, n));
+                if (publish(temp, target)) {
+                    return target;
+                }
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * A plain file name made from what an uploader called a file: its last path component, without control characters
+     * or leading dots (no hidden files, never {@code ..}), cut to {@link org.mpp.Names#NAME_MAX_BYTES}; "upload" when
+     * nothing is left.
+     */
+    public static String safeName(String uploaded) {
+        String n = uploaded == null ? "" : uploaded;
+        n = n.substring(Math.max(n.lastIndexOf('/'), n.lastIndexOf('\\')) + 1);
+        StringBuilder b = new StringBuilder();
+        n.codePoints().filter(c -> c != 0 && !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT
+                && c != 0x2028 && c != 0x2029).forEach(b::appendCodePoint);
+        n = b.toString().strip();
+        while (n.startsWith(".")) {
+            n = n.substring(1);
+        }
+        while (org.mpp.Names.utf8Length(n) > org.mpp.Names.NAME_MAX_BYTES) {
+            n = n.substring(0, n.offsetByCodePoints(n.length(), -1));
+        }
+        return n.isEmpty() || !org.mpp.Names.isPlainFileName(n) ? "upload" : n;
+    }
+
     /**
      * Moves {@code file} to {@code target}, which must not exist; across file systems it copies to a temporary
      * name beside the target first.

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Logs once when claims pause and once when they resume, whichever worker notices first. Thread-safe: every worker
  * asks before each claim; the answer is a statfs call.
  */
-final class WorkFolderSpace {
+public final class WorkFolderSpace {
     private static final Logger log = LoggerFactory.getLogger(WorkFolderSpace.class);
     private final Path dir;
     private final long minFree;
@@ -28,7 +28,7 @@ final class WorkFolderSpace {
     private volatile FileStore store;
 
     /** The work folder's check. @param minFreeBytes 0 turns the check off */
-    WorkFolderSpace(Path dir, long minFreeBytes) {
+    public WorkFolderSpace(Path dir, long minFreeBytes) {
         this(dir, minFreeBytes, "Work folder", "task", false);
     }
 
@@ -72,7 +72,7 @@ final class WorkFolderSpace {
      * True when the work folder has at least the configured free space. When the space cannot be read the answer is
      * true: the writes themselves report a full disk ({@link org.mpp.media.DiskFullException}).
      */
-    boolean roomToClaim() {
+    public boolean roomToClaim() {
         if (minFree <= 0) {
             return true;
         }

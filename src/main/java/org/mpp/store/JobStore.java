@@ -152,6 +152,16 @@ public final class JobStore {
         return dsl.selectFrom(JOB).orderBy(JOB.JOBID.desc()).limit(limit).fetch().map(JobStore::view);
     }
 
+    /**
+     * A page of jobs, newest first.
+     *
+     * @param status only jobs of this status code; null = all
+     */
+    public List<JobView> list(Integer status, int limit, int offset) {
+        return dsl.selectFrom(JOB).where(status == null ? DSL.noCondition() : JOB.STATUS.eq(status)).orderBy(JOB.JOBID.desc())
+                .limit(limit).offset(offset).fetch().map(JobStore::view);
+    }
+
     /** Pauses or resumes a job: its tasks that are not running yet are not claimed while it is paused. */
     public boolean setPaused(UUID job, boolean paused) {
         return Sql.tx(dsl, tx -> {
