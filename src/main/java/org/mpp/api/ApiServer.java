@@ -21,6 +21,7 @@ import org.mpp.store.Database;
 import org.mpp.store.JobStore;
 import org.mpp.store.NodeStore;
 import org.mpp.store.UserStore;
+import org.mpp.store.WebhookStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,12 +69,13 @@ public final class ApiServer implements AutoCloseable {
         MppClient client = MppClient.create(db, settings);
         Path spool = spool(settings.work().dir().toAbsolutePath().resolve("upload-spool"));
         JobHandlers jobs = new JobHandlers(client, new JobStore(db), api.maxUploadBytes(), Clock.systemDefaultZone());
-        MetricsHandler metrics = new MetricsHandler(new ClusterStats(db), db.dataSource());
+        MetricsHandler metrics = new MetricsHandler(new ClusterStats(db), new WebhookStore(db), db.dataSource());
         Handlers h = new Handlers(
                 new Authentication(new ApiKeyStore(db), new ApiSessionStore(db), new UserStore(db), new LoginThrottle(Clock.systemUTC()),
                         api.metricsAuth()),
                 new HealthHandlers(new ClusterStats(db), settings.work().dir().toAbsolutePath(), settings.work().minFreeBytes()), metrics,
-                new OpenApiHandler(), jobs, new FileHandler(jobs, client), new AdminHandlers(new NodeStore(db), new ControlStore(db)));
+                new OpenApiHandler(), jobs, new FileHandler(jobs, client), new AdminHandlers(new NodeStore(db), new ControlStore(db)),
+                new EventHandlers(new WebhookStore(db)));
         List<Route> routes = Routes.table(h);
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

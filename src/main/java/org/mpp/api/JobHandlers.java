@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,7 @@ final class JobHandlers {
     }
 
     /** {@code POST /api/v1/jobs} with JSON: queue a file already in the source folder. */
-    record SubmitBody(String sourceName, Integer priority) {
+    record SubmitBody(String sourceName, Integer priority, String callbackUrl) {
     }
 
     /** {@code PUT /api/v1/jobs/{id}/priority}. */
@@ -46,8 +47,9 @@ final class JobHandlers {
             if (body.sourceName() == null) {
                 throw ApiException.badRequest("give {\"sourceName\": \"a file in the source folder\"}");
             }
+            URI callback = callback(body.callbackUrl() != null ? body.callbackUrl() : ctx.queryParam("callbackUrl"));
             try {
-                job = client.submitSource(body.sourceName(), body.priority() == null ? priorityParam(ctx) : body.priority());
+                job = client.submitSource(body.sourceName(), body.priority() == null ? priorityParam(ctx) : body.priority(), callback);
             } catch (MppException e) {
                 throw ApiException.notFound(e.getMessage());
             }
@@ -62,7 +64,7 @@ final class JobHandlers {
             if (declared > maxUploadBytes) {
                 throw tooLarge();
             }
-            job = store(ctx.req().getInputStream(), name, priorityParam(ctx));
+            job = store(ctx.req().getInputStream(), name, priorityParam(ctx), callback(ctx.queryParam("callbackUrl")));
         }
         ctx.status(201).json(json(jobs.job(job).orElseThrow()));
     }
@@ -83,16 +85,30 @@ final class JobHandlers {
         }
         String p = ctx.formParam("priority");
         int priority = p == null ? priorityParam(ctx) : parseInt(p, "priority");
+        String c = ctx.formParam("callbackUrl");
+        URI callback = callback(c != null ? c : ctx.queryParam("callbackUrl"));
         try (InputStream in = file.content()) {
-            return store(in, file.filename(), priority);
+            return store(in, file.filename(), priority, callback);
         }
     }
 
-    private UUID store(InputStream in, String name, int priority) throws IOException {
+    private UUID store(InputStream in, String name, int priority, URI callback) throws IOException {
         try {
-            return client.submit(in, name, maxUploadBytes, priority);
+            return client.submit(in, name, maxUploadBytes, priority, callback);
         } catch (SourceFiles.TooLargeException e) {
             throw tooLarge();
+        }
+    }
+
+    /** The job's callback URL (its events are POSTed there), checked before anything is written; null when none is given. */
+    private static URI callback(String url) {
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        try {
+            return org.mpp.config.WebhookUrls.check(url);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("callbackUrl: " + e.getMessage());
         }
     }
 

@@ -18,13 +18,14 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.mpp.store.ClusterStats;
+import org.mpp.store.WebhookStore;
 import org.mpp.store.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /metrics} in Prometheus' text format: the cluster as the database shows it (jobs by status, tasks by stage
- * and status, queue depth, each node's heartbeat age; read once per scrape), this node's connection pool (HikariCP's
+ * and status, queue depth, each node's heartbeat age, webhook deliveries by state; read once per scrape), this node's connection pool (HikariCP's
  * Micrometer tracker), and the JVM and process. Thread-safe: scrapes are serialised.
  */
 final class MetricsHandler implements AutoCloseable {
@@ -34,11 +35,14 @@ final class MetricsHandler implements AutoCloseable {
     private final MultiGauge jobs;
     private final MultiGauge tasks;
     private final MultiGauge heartbeats;
+    private final MultiGauge deliveries;
+    private final WebhookStore webhooks;
     private final AtomicLong queueDepth = new AtomicLong();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    MetricsHandler(ClusterStats stats, DataSource dataSource) {
+    MetricsHandler(ClusterStats stats, WebhookStore webhooks, DataSource dataSource) {
         this.stats = stats;
+        this.webhooks = webhooks;
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -51,6 +55,8 @@ final class MetricsHandler implements AutoCloseable {
         heartbeats = MultiGauge.builder("mpp.node.heartbeat.age").baseUnit("seconds")
                 .description("Time since each node's last heartbeat, on the database's clock").register(registry);
         registry.gauge("mpp.queue.depth", Tags.empty(), queueDepth);
+        deliveries = MultiGauge.builder("mpp.webhook.deliveries")
+                .description("Webhook deliveries by state (waiting, sending, delivered, failed: given up after retry-hours)").register(registry);
         if (dataSource instanceof HikariDataSource pool) {
             try {
                 pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
@@ -69,6 +75,8 @@ final class MetricsHandler implements AutoCloseable {
         heartbeats.register(stats.heartbeats().stream().map(h -> MultiGauge.Row.of(Tags.of("node", String.valueOf(h.node()),
                 "host", String.valueOf(h.hostname())), h.age().toMillis() / 1000.0)).toList(), true);
         queueDepth.set(stats.queueDepth());
+        deliveries.register(webhooks.deliveriesByStatus().entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("status", e.getKey()), e.getValue())).toList(), true);
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
     }
 

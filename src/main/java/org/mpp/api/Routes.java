@@ -42,6 +42,8 @@ final class Routes {
                 new Route(PUT, "/api/v1/policies", h.admin()::setPolicies),
                 new Route(GET, "/api/v1/outputs", h.admin()::outputs),
                 new Route(POST, "/api/v1/outputs", h.admin()::addOutput),
-                new Route(PUT, "/api/v1/outputs/{id}", h.admin()::setOutput));
+                new Route(PUT, "/api/v1/outputs/{id}", h.admin()::setOutput),
+                new Route(GET, "/api/v1/events", h.events()::list),
+                new Route(POST, "/api/v1/events/{id}/resend", h.events()::resend));
     }
 }

@@ -74,17 +74,22 @@ public final class MppClient implements AutoCloseable {
      * @throws MppException when the file is missing or cannot be copied, or the URL is not an absolute http(s) URL
      */
     public UUID submit(Path file, int priority, java.net.URI callbackUrl) {
-        String callback = null;
-        if (callbackUrl != null) {
-            try {
-                callback = org.mpp.config.WebhookUrls.check(callbackUrl.toString()).toString();
-            } catch (IllegalArgumentException e) {
-                throw new MppException("Bad callback URL: " + e.getMessage(), e);
-            }
-        }
+        String callback = checkedCallback(callbackUrl);
         Path rel = folders.sourceDir().relativize(intoSourceFolder(file));
         // Stored with '/' whatever the platform: every node reads the same name.
         return jobs.submit(rel.toString().replace(java.io.File.separatorChar, '/'), priority, callback);
+    }
+
+    /** The callback URL as stored (null: none). @throws MppException when it is not an absolute http(s) URL */
+    private static String checkedCallback(java.net.URI callbackUrl) {
+        if (callbackUrl == null) {
+            return null;
+        }
+        try {
+            return org.mpp.config.WebhookUrls.check(callbackUrl.toString()).toString();
+        } catch (IllegalArgumentException e) {
+            throw new MppException("Bad callback URL: " + e.getMessage(), e);
+        }
     }
 
     /** Copies {@code file} into the source folder unless it is already there; returns its place there. */
@@ -112,8 +117,19 @@ public final class MppClient implements AutoCloseable {
      * @throws IOException when the file cannot be written
      */
     public UUID submit(java.io.InputStream in, String name, long maxBytes, int priority) throws IOException {
+        return submit(in, name, maxBytes, priority, null);
+    }
+
+    /**
+     * As {@link #submit(java.io.InputStream, String, long, int)}, with the job's events also POSTed to {@code callbackUrl}
+     * (null: none), which is checked before anything is written.
+     *
+     * @throws MppException when the URL is not an absolute http(s) URL
+     */
+    public UUID submit(java.io.InputStream in, String name, long maxBytes, int priority, java.net.URI callbackUrl) throws IOException {
+        checkedCallback(callbackUrl);
         Path f = SourceFiles.writeInto(in, SourceFiles.safeName(name), folders.sourceDir(), maxBytes);
-        return submit(f, priority);
+        return submit(f, priority, callbackUrl);
     }
 
     /**
@@ -122,11 +138,17 @@ public final class MppClient implements AutoCloseable {
      * @throws MppException when the name leaves the source folder or names no file there
      */
     public UUID submitSource(String sourceName, int priority) {
+        return submitSource(sourceName, priority, null);
+    }
+
+    /** As {@link #submitSource(String, int)}, with the job's events also POSTed to {@code callbackUrl} (null: none). */
+    public UUID submitSource(String sourceName, int priority, java.net.URI callbackUrl) {
+        checkedCallback(callbackUrl);
         Path f = folders.source(sourceName).orElseThrow(() -> new MppException(sourceName + ": not a file name inside the source folder"));
         if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new MppException(sourceName + ": no such file in the source folder");
         }
-        return submit(f, priority);
+        return submit(f, priority, callbackUrl);
     }
 
     /** The folder a job's finished files are written to ({@code export/<uuid>/}); it may not exist yet. */

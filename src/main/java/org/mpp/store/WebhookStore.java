@@ -268,6 +268,18 @@ public final class WebhookStore {
         });
     }
 
+    /** How many deliveries are in each state (waiting, sending, delivered, failed), over every event kept: for metrics. */
+    public Map<String, Long> deliveriesByStatus() {
+        Map<Integer, String> names = Map.of(WAITING, "waiting", SENDING, "sending", DELIVERED, "delivered", FAILED, "failed");
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (int status : new int[] {WAITING, SENDING, DELIVERED, FAILED}) {
+            counts.put(names.get(status), 0L);
+        }
+        dsl.select(WEBHOOKDELIVERY.STATUS, DSL.count()).from(WEBHOOKDELIVERY).groupBy(WEBHOOKDELIVERY.STATUS)
+                .forEach(r -> counts.merge(names.getOrDefault(r.value1(), String.valueOf(r.value1())), (long) r.value2(), Long::sum));
+        return counts;
+    }
+
     /** The events of one job, oldest first (names only: for tests and tools). */
     public List<String> eventsOf(UUID job) {
         return dsl.select(WEBHOOKEVENT.EVENT).from(WEBHOOKEVENT).where(WEBHOOKEVENT.FK_JOBUUID.eq(Uuids.bytes(job)))
