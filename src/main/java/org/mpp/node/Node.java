@@ -90,7 +90,14 @@ public final class Node implements AutoCloseable {
     private java.util.concurrent.ScheduledExecutorService progressWriter;
     private final PhaseTimes times = new PhaseTimes();
     private final Object taskEnds = new Object();
-    private final Map<Stage, Object> wakeups = Map.of(Stage.INGEST, new Object(), Stage.TRANSCODE, new Object(), Stage.EXPORT, new Object());
+    private final NodeMeters meters;
+    /**
+     * Per stage: the monitor idle workers wait on, and how many times the stage was woken. A worker reads the count before
+     * it claims and waits only while it is unchanged, so a wake that comes between its empty claim and its wait (the
+     * last segment queueing the export, a stop) is not lost for a whole poll.
+     */
+    private final Map<Stage, java.util.concurrent.atomic.AtomicLong> wakeups = Map.of(Stage.INGEST, new java.util.concurrent.atomic.AtomicLong(),
+            Stage.TRANSCODE, new java.util.concurrent.atomic.AtomicLong(), Stage.EXPORT, new java.util.concurrent.atomic.AtomicLong());
 
     /** Builds a node from settings; {@link Builder#dataSource} lets an application pass its own pool. */
     public static Builder builder(Settings settings) {
@@ -132,7 +139,8 @@ public final class Node implements AutoCloseable {
         TranscodeThreads transcodeThreads = new TranscodeThreads(settings.media(), Runtime.getRuntime().availableProcessors());
         this.media = new MediaEngine(mediaSettings(settings, transcodeThreads), times);
         this.audioAhead = new AudioAhead(media, named("mpp-audio-ahead"));
-        this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead, transcodeThreads, settings.packaging());
+        this.meters = new NodeMeters(io.micrometer.core.instrument.Metrics.globalRegistry);
+        this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead, transcodeThreads, settings.packaging(), meters);
         this.roomToClaim = WorkFolderSpace.forNode(folders, settings.work().minFreeBytes());
         this.webhooks = new org.mpp.webhooks.WebhookSender(new org.mpp.store.WebhookStore(db), id, settings.webhooks());
         this.watch = settings.work().watch() ? new WatchFolder(folders.sourceDir(), jobs, settings.work().watchSettle(), System::nanoTime,
@@ -223,18 +231,20 @@ public final class Node implements AutoCloseable {
         Duration poll = settings.node().poll();
         while (!stopping.get()) {
             try {
+                long woken = wakeups.get(stage).get();
                 Policies p = policies;
                 if (!authorised || !p.enabled(stage) || !roomToClaim.test(stage)) {
-                    idle(stage, poll);
+                    idle(stage, poll, woken);
                     continue;
                 }
                 long t0 = System.nanoTime();
                 List<org.mpp.store.Claim> claims = times.muted(() -> tasks.claim(stage, id, 1, settings.node().lease()));
                 times.add(claims.isEmpty() ? PhaseTimes.Phase.IDLE_POLL : PhaseTimes.Phase.DATABASE, System.nanoTime() - t0);
                 if (claims.isEmpty()) {
-                    idle(stage, poll);
+                    idle(stage, poll, woken);
                     continue;
                 }
+                meters.claimed(stage);
                 TaskContext ctx = new TaskContext(claims.get(0), tasks, settings.node().taskStall(), System::nanoTime);
                 running.add(ctx);
                 try {
@@ -478,8 +488,9 @@ public final class Node implements AutoCloseable {
     }
 
     private void wake(Stage stage) {
-        Object signal = wakeups.get(stage);
+        java.util.concurrent.atomic.AtomicLong signal = wakeups.get(stage);
         synchronized (signal) {
+            signal.incrementAndGet();
             signal.notifyAll();
         }
     }
@@ -494,12 +505,17 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code d}, or until {@link #wake(Stage)} is called for the stage. */
-    private void idle(Stage stage, Duration d) {
-        Object signal = wakeups.get(stage);
+    /**
+     * Waits up to {@code d}, or until {@link #wake(Stage)} is called for the stage; not at all when it was called since
+     * the worker read {@code woken}, or the node is stopping.
+     */
+    private void idle(Stage stage, Duration d, long woken) {
+        java.util.concurrent.atomic.AtomicLong signal = wakeups.get(stage);
         try {
             synchronized (signal) {
-                signal.wait(d.toMillis());
+                if (!stopping.get() && signal.get() == woken) {
+                    signal.wait(d.toMillis());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

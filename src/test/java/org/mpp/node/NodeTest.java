@@ -172,6 +172,27 @@ class NodeTest {
     }
 
     @Test
+    void aNodeClosedTheMomentItsLastTaskEndsStopsAtOnce() throws Exception {
+        build("mpp.node.heartbeat-seconds = 10\nmpp.node.lease-seconds = 45\nmpp.node.poll-millis = 10000");
+        UUID job = client.submit(SyntheticMedia.builder().seconds(1).write(dir.resolve("last.mp4")), 0);
+        node.start();
+        node.wake();
+        // As mpp run does: woken when a task ends, look, and close as soon as the job is done. The export worker is then
+        // between its empty claim and its wait: the stop's wake came before the wait and was lost (mpp run of a 1 s clip
+        // waited out the rest of a 0.5 s poll here).
+        JobView done;
+        while (!(done = client.job(job).orElseThrow()).finished()) {
+            node.awaitTaskEnd(Duration.ofMillis(200));
+        }
+        long t0 = System.nanoTime();
+        node.close();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        assertThat(done.status()).as("status (%s)", done.failureReason()).isEqualTo(Status.COMPLETE);
+        assertThat(seconds).as("seconds to stop the node after its last task").isLessThan(2.0);
+    }
+
+    @Test
     void formatsWithoutMp4DeliverOnlyThePackageAndKeepNoMp4() throws IOException {
         build("mpp.packaging.formats = [dash]\nmpp.work.delivery-dir = \"" + dir.resolve("delivery") + "\"");
         UUID job = client.submit(SyntheticMedia.builder().seconds(1).write(dir.resolve("d.mp4")), 0);
