@@ -40,7 +40,12 @@ public final class WebhookSender implements AutoCloseable {
     private final Map<String, Settings.Endpoint> endpoints = new HashMap<>();
     private final List<String> endpointKeys;
     private final Duration lease;
-    private final HttpClient http;
+    /**
+     * Made at the first delivery: on Java 17 an HttpClient cannot be closed, and its selector thread, blocked in native
+     * code, made every JVM that had one wait 300 ms at exit (the JVM waits that long for threads in native), so each
+     * cold mpp run paid it although it had nothing to send.
+     */
+    private HttpClient http;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile CompletableFuture<HttpResponse<Void>> inFlight;
@@ -55,7 +60,6 @@ public final class WebhookSender implements AutoCloseable {
         this.endpointKeys = endpoints.keySet().stream().map(u -> WebhookStore.destinationKey(WebhookStore.ENDPOINT, u)).toList();
         // A claim outlives the longest request by a margin, so that no other node takes over a delivery still being sent.
         this.lease = settings.requestTimeout().multipliedBy(2).plusSeconds(10);
-        this.http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** Starts the sender's thread. */
@@ -117,7 +121,7 @@ public final class WebhookSender implements AutoCloseable {
                     .header("Content-Type", "application/json").header("X-MPP-Event-Id", c.eventId()).header("X-MPP-Event", c.event())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             secret.ifPresent(s -> req.header(Signatures.HEADER, Signatures.sign(body, s)));
-            Integer code = await(http.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding()));
+            Integer code = await(http().sendAsync(req.build(), HttpResponse.BodyHandlers.discarding()));
             if (code == null) {
                 store.release(c);
                 return;
@@ -146,6 +150,13 @@ public final class WebhookSender implements AutoCloseable {
     }
 
     /** The response's status code; null when the sender stopped while waiting (the request is cancelled). */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return http;
+    }
+
     private Integer await(CompletableFuture<HttpResponse<Void>> f) throws ExecutionException {
         inFlight = f;
         try {
