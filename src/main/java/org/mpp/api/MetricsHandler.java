@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /metrics} in Prometheus' text format: the cluster as the database shows it (jobs by status, tasks by stage
- * and status, queue depth, each node's heartbeat age, webhook deliveries by state; read once per scrape), this node's connection pool (HikariCP's
+ * and status, queue depth, each node's heartbeat age, webhook deliveries by state; read once per scrape), the work of
+ * the nodes in this process (segment encode times as a histogram, frames encoded, claims by stage: {@code NodeMeters}), this node's connection pool (HikariCP's
  * Micrometer tracker), and the JVM and process. Thread-safe: scrapes are serialised.
  */
 final class MetricsHandler implements AutoCloseable {
@@ -55,6 +56,8 @@ final class MetricsHandler implements AutoCloseable {
         heartbeats = MultiGauge.builder("mpp.node.heartbeat.age").baseUnit("seconds")
                 .description("Time since each node's last heartbeat, on the database's clock").register(registry);
         registry.gauge("mpp.queue.depth", Tags.empty(), queueDepth);
+        // The nodes of this process record their work (segment encode times, frames, claims) in Micrometer's global registry.
+        io.micrometer.core.instrument.Metrics.addRegistry(registry);
         deliveries = MultiGauge.builder("mpp.webhook.deliveries")
                 .description("Webhook deliveries by state (waiting, sending, delivered, failed: given up after retry-hours)").register(registry);
         if (dataSource instanceof HikariDataSource pool) {
@@ -92,6 +95,7 @@ final class MetricsHandler implements AutoCloseable {
 
     @Override
     public void close() {
+        io.micrometer.core.instrument.Metrics.removeRegistry(registry);
         gc.close();
         registry.close();
     }

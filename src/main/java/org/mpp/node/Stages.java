@@ -53,12 +53,14 @@ final class Stages {
     private final ControlStore control;
     private final AudioAhead audioAhead;
     private final TranscodeThreads transcodeThreads;
+    private final NodeMeters meters;
     private final Settings.Packaging packaging;
     private final StreamPackager packager;
 
     Stages(MediaEngine media, WorkFolders folders, JobStore jobs, TaskStore tasks, ControlStore control, AudioAhead audioAhead,
-            TranscodeThreads transcodeThreads, Settings.Packaging packaging) {
+            TranscodeThreads transcodeThreads, Settings.Packaging packaging, NodeMeters meters) {
         this.media = media;
+        this.meters = meters;
         this.folders = folders;
         this.jobs = jobs;
         this.tasks = tasks;
@@ -123,9 +125,11 @@ final class Stages {
             throw new MediaException("Segment file " + segmentFile + " is missing from the shared work folder");
         }
         try (TranscodeThreads.Share share = transcodeThreads.start()) {
-            media.transcode(segmentFile, task.segment(), info, task.renditions(),
+            long t0 = System.nanoTime();
+            List<MediaEngine.EncodedSegment> encoded = media.transcode(segmentFile, task.segment(), info, task.renditions(),
                     r -> folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()), task.verify(), share.decoder(),
                     share.encoder(), ctx.progress(), ctx.cancel);
+            meters.segmentEncoded(System.nanoTime() - t0, encoded.stream().mapToLong(MediaEngine.EncodedSegment::frames).sum());
         }
         if (TaskRunner.retrying("record segment " + c.segmentPart() + " of job " + c.job() + " as done", () -> tasks.completeTranscode(c),
                 TaskRunner.COMPLETION_ATTEMPTS)) {

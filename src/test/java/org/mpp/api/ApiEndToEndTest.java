@@ -76,6 +76,11 @@ class ApiEndToEndTest {
 
         HttpResponse<String> metrics = api.send(api.request("/metrics").GET());
         assertThat(metrics.body()).contains("mpp_jobs{status=\"complete\"} 1.0");
+        // The node's own work, recorded as it ran: each segment's encode time (a histogram), frames, claims by stage.
+        assertThat(metrics.body()).containsPattern("(?m)^mpp_segment_encode_seconds_count [1-9]")
+                .containsPattern("(?m)^mpp_segment_encode_seconds_bucket\\{le=\"[0-9.]+\"} ")
+                .containsPattern("(?m)^mpp_frames_encoded_total [1-9]")
+                .containsPattern("(?m)^mpp_claims_total\\{stage=\"export\"} [1-9]");
         assertThat(ApiFixture.json(api.get("/api/v1/nodes"))).hasSize(1);
     }
 }
