@@ -172,4 +172,30 @@ class WebhookSenderTest {
         assertThat(receiver.requests).allSatisfy(r -> assertThat(r.signature()).isNull());
         assertThat(receiver.ok("/cb").get(0).query()).isEqualTo("token=t");
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aDeliveryClaimedByANodeKilledMidSendIsSentByAnotherOnceItsLeaseRunsOut(TestDatabases.Kind kind) throws Exception {
+        fresh = TestDatabases.fresh(kind);
+        Database db = fresh.open();
+        receiver = new Receiver();
+        JobStore jobs = new JobStore(db);
+        UUID job = jobs.submit("a.mp4", 0);
+        jobs.fail(job, "unreadable");
+        WebhookStore store = new WebhookStore(db);
+        String id = store.recent(10).get(0).id();
+        java.net.URI endpoint = receiver.url("/hook");
+        // A node fans the event out, claims its delivery and dies before it sends (kill -9: no give-back, no completion).
+        assertThat(store.fanOut(List.of(endpoint.toString()), 10)).isEqualTo(1);
+        UUID killed = UUID.randomUUID();
+        assertThat(store.claim(killed, List.of(WebhookStore.destinationKey(WebhookStore.ENDPOINT, endpoint.toString())), 10,
+                Duration.ofMillis(800))).hasSize(1);
+        assertThat(store.event(id).orElseThrow().deliveries().get(0).status()).isEqualTo(WebhookStore.SENDING);
+
+        sender(fresh.openAnother(4), fast(Duration.ofHours(1), endpoint));
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.ok("/hook").size() == 1);
+        assertThat(receiver.ok("/hook").get(0).eventId()).isEqualTo(id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.event(id).orElseThrow().deliveries().get(0).status() == WebhookStore.DELIVERED);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> receiver.requests.size() == 1);
+    }
 }
