@@ -87,10 +87,6 @@ public final class Database implements AutoCloseable {
             db.password().ifPresent(hc::setPassword);
         }
         hc.setPoolName("mpp-db");
-        if (db.url().isEmpty()) {
-            // Named, so that DriverManager does not load and ask every driver on the class path first (Connector/J too).
-            hc.setDriverClassName("org.h2.Driver");
-        }
         hc.setJdbcUrl(url);
         hc.setMaximumPoolSize(db.poolSize());
         hc.setMinimumIdle(Math.min(2, db.poolSize()));
