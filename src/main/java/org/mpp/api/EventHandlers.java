@@ -18,29 +18,23 @@ final class EventHandlers {
     record DeliveryJson(String kind, String destination, String status, int attempts, String nextAttemptAt, String deliveredAt,
             String lastError) {
         static DeliveryJson of(WebhookStore.DeliveryView d) {
-            return new DeliveryJson(d.kind(), WebhookUrls.forLog(d.destination()), d.statusName(), d.attempts(), text(d.nextAttemptAt()),
-                    text(d.deliveredAt()), d.lastError());
+            return new DeliveryJson(d.kind(), WebhookUrls.forLog(d.destination()), d.statusName(), d.attempts(), JobJson.text(d.nextAttemptAt()),
+                    JobJson.text(d.deliveredAt()), d.lastError());
         }
     }
 
     /** An event (newest first in lists); times on the database's UTC clock. */
     record EventJson(String id, String event, long jobId, String job, String createdAt, List<DeliveryJson> deliveries) {
         static EventJson of(WebhookStore.EventView e) {
-            return new EventJson(e.id(), e.event(), e.jobId(), e.job() == null ? null : e.job().toString(), text(e.createdAt()),
+            return new EventJson(e.id(), e.event(), e.jobId(), e.job() == null ? null : e.job().toString(), JobJson.text(e.createdAt()),
                     e.deliveries().stream().map(DeliveryJson::of).toList());
         }
     }
 
     /** {@code GET /api/v1/events?limit=N}: the newest events (50 by default, at most 500). */
     void list(Context ctx) {
-        String l = ctx.queryParam("limit");
-        int limit;
-        try {
-            limit = l == null ? 50 : Integer.parseInt(l);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("limit must be a whole number, was " + l);
-        }
-        ctx.json(webhooks.recent(Math.min(MAX_PAGE, Math.max(0, limit))).stream().map(EventJson::of).toList());
+        int limit = Math.min(MAX_PAGE, Math.max(0, Params.intParam(ctx, "limit", 50)));
+        ctx.json(webhooks.recent(limit).stream().map(EventJson::of).toList());
     }
 
     /** {@code POST /api/v1/events/{id}/resend}: queues every delivery of the event again. */
@@ -50,9 +44,5 @@ final class EventHandlers {
             throw ApiException.notFound("no event " + id);
         }
         ctx.json(EventJson.of(webhooks.event(id).orElseThrow(() -> ApiException.notFound("no event " + id))));
-    }
-
-    private static String text(Object time) {
-        return time == null ? null : time.toString();
     }
 }

@@ -84,7 +84,7 @@ final class JobHandlers {
             throw ApiException.badRequest("the multipart body has no 'file' field");
         }
         String p = ctx.formParam("priority");
-        int priority = p == null ? priorityParam(ctx) : parseInt(p, "priority");
+        int priority = p == null ? priorityParam(ctx) : Params.parseInt(p, "priority");
         String c = ctx.formParam("callbackUrl");
         URI callback = callback(c != null ? c : ctx.queryParam("callbackUrl"));
         try (InputStream in = file.content()) {
@@ -119,8 +119,8 @@ final class JobHandlers {
     void list(Context ctx) {
         String s = ctx.queryParam("status");
         Integer status = s == null ? null : status(s);
-        int limit = Math.min(MAX_PAGE, Math.max(0, intParam(ctx, "limit", 50)));
-        int offset = Math.max(0, intParam(ctx, "offset", 0));
+        int limit = Math.min(MAX_PAGE, Math.max(0, Params.intParam(ctx, "limit", 50)));
+        int offset = Math.max(0, Params.intParam(ctx, "offset", 0));
         List<JobJson> page = jobs.list(status, limit, offset).stream().map(this::json).toList();
         ctx.json(page);
     }
@@ -196,20 +196,7 @@ final class JobHandlers {
     }
 
     private static int priorityParam(Context ctx) {
-        return intParam(ctx, "priority", 0);
-    }
-
-    private static int intParam(Context ctx, String name, int fallback) {
-        String v = ctx.queryParam(name);
-        return v == null ? fallback : parseInt(v, name);
-    }
-
-    private static int parseInt(String v, String name) {
-        try {
-            return Integer.parseInt(v.strip());
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be a whole number, not '" + v + "'");
-        }
+        return Params.intParam(ctx, "priority", 0);
     }
 
     /** A status code, or a status name as the API shows it ("complete", "failed"). */

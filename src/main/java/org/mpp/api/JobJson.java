@@ -51,7 +51,8 @@ record JobJson(long id, String uuid, String sourceName, StatusJson status, doubl
         return elapsed <= 0 ? null : Math.round(elapsed * (1 - p) / p);
     }
 
-    private static String text(LocalDateTime t) {
+    /** A time as the API shows it (ISO-8601 without a zone), or null. */
+    static String text(LocalDateTime t) {
         return t == null ? null : t.toString();
     }
 

@@ -200,13 +200,7 @@ public final class WebhookStore {
     public record DeliveryView(String kind, String destination, int status, int attempts, LocalDateTime nextAttemptAt,
             LocalDateTime deliveredAt, String lastError) {
         public String statusName() {
-            return switch (status) {
-                case WAITING -> attempts == 0 ? "waiting" : "retrying";
-                case SENDING -> "sending";
-                case DELIVERED -> "delivered";
-                case FAILED -> "failed";
-                default -> "unknown";
-            };
+            return status == WAITING && attempts > 0 ? "retrying" : stateName(status);
         }
     }
 
@@ -270,14 +264,24 @@ public final class WebhookStore {
 
     /** How many deliveries are in each state (waiting, sending, delivered, failed), over every event kept: for metrics. */
     public Map<String, Long> deliveriesByStatus() {
-        Map<Integer, String> names = Map.of(WAITING, "waiting", SENDING, "sending", DELIVERED, "delivered", FAILED, "failed");
         Map<String, Long> counts = new LinkedHashMap<>();
         for (int status : new int[] {WAITING, SENDING, DELIVERED, FAILED}) {
-            counts.put(names.get(status), 0L);
+            counts.put(stateName(status), 0L);
         }
         dsl.select(WEBHOOKDELIVERY.STATUS, DSL.count()).from(WEBHOOKDELIVERY).groupBy(WEBHOOKDELIVERY.STATUS)
-                .forEach(r -> counts.merge(names.getOrDefault(r.value1(), String.valueOf(r.value1())), (long) r.value2(), Long::sum));
+                .forEach(r -> counts.merge(stateName(r.value1()), (long) r.value2(), Long::sum));
         return counts;
+    }
+
+    /** A delivery state's name: waiting, sending, delivered, failed (unknown for a value no node writes). */
+    private static String stateName(int status) {
+        return switch (status) {
+            case WAITING -> "waiting";
+            case SENDING -> "sending";
+            case DELIVERED -> "delivered";
+            case FAILED -> "failed";
+            default -> "unknown";
+        };
     }
 
     /** The events of one job, oldest first (names only: for tests and tools). */
