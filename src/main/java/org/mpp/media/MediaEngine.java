@@ -86,7 +86,7 @@ public final class MediaEngine {
      */
     public List<Segment> split(Path source, MediaInfo info, Path outDir, Progress progress, Cancellation cancel) {
         return times.time(Phase.SPLIT, () -> Segmenter.split(source, info, null, outDir, settings.segmentSeconds(), settings.decoderThreads(),
-                settings.limits(), false, progress, cancel));
+                settings.limits(), false, progress, cancel, segment -> { }));
     }
 
     /**
@@ -120,8 +120,18 @@ public final class MediaEngine {
      * of two.
      */
     public List<Segment> split(Probed probed, boolean checkStructure, Path outDir, Progress progress, Cancellation cancel) {
+        return split(probed, checkStructure, outDir, progress, cancel, segment -> { });
+    }
+
+    /**
+     * As above, telling {@code written} of each segment as soon as its file is complete (in order, on the calling thread;
+     * not of a segment widened at an open-GOP cut, which is checked after the cut and only returned), so that its
+     * transcode can start while the cut goes on. What {@code written} throws ends the cut and is thrown here.
+     */
+    public List<Segment> split(Probed probed, boolean checkStructure, Path outDir, Progress progress, Cancellation cancel,
+            java.util.function.Consumer<Segment> written) {
         return times.time(Phase.SPLIT, () -> Segmenter.split(probed.source, probed.info(), probed.scanned.index(), outDir,
-                settings.segmentSeconds(), settings.decoderThreads(), settings.limits(), checkStructure, progress, cancel));
+                settings.segmentSeconds(), settings.decoderThreads(), settings.limits(), checkStructure, progress, cancel, written));
     }
 
     /** One rendition's encoded segment: where it is and how many frames it holds. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.mpp.Rational;
@@ -39,7 +40,7 @@ final class Segmenter {
     static List<Segment> split(Path source, MediaInfo info, Path outDir, double targetSeconds, int decoderThreads,
             Progress progress, Cancellation cancel) {
         return split(source, info, null, outDir, targetSeconds, decoderThreads, org.mpp.config.Settings.Limits.reference(), false, progress,
-                cancel);
+                cancel, s -> { });
     }
 
     /**
@@ -49,10 +50,13 @@ final class Segmenter {
      * @param known the index of the video's packets the probe read, or null to read it here
      * @param checkStructure also make {@link StructureCheck}'s structural check of the whole source while cutting (every
      *     packet read, the audio decoded): one read of the file instead of two
+     * @param written told of each segment as soon as its file is complete, in order, on the calling thread, except the
+     *     widened ones (open GOP at a cut), which are decoded whole as a check after the cut and are only in the result
      * @throws BadInputException also when the source would need more segments than allowed, or (checkStructure) is damaged
      */
     static List<Segment> split(Path source, MediaInfo info, PacketIndex known, Path outDir, double targetSeconds, int decoderThreads,
-            org.mpp.config.Settings.Limits limits, boolean checkStructure, Progress progress, Cancellation cancel) {
+            org.mpp.config.Settings.Limits limits, boolean checkStructure, Progress progress, Cancellation cancel,
+            Consumer<Segment> written) {
         PacketIndex idx = known;
         if (idx == null) {
             try (Demuxer in = Demuxer.open(source)) {
@@ -71,7 +75,7 @@ final class Segmenter {
         }
         progress.update(0.1);
         List<Segment> segments = write(source, idx, plans, outDir, checkStructure ? info : null, decoderThreads, limits.maxPixels(),
-                progress.slice(0.1, 0.6), cancel);
+                progress.slice(0.1, 0.6), cancel, written);
         // A widened segment (open GOP at a cut) is decoded whole now: if its owned frames do not come out, the source
         // cannot be cut by copy and it is better to know before any encoding. A clean cut (a keyframe that no packet
         // before it shows after, and no leading pictures) decodes by construction; the transcode counts its frames
@@ -163,8 +167,9 @@ final class Segmenter {
 
     /** Writes the planned segments; with {@code checked} (the source's info) also makes the structural check. */
     private static List<Segment> write(Path source, PacketIndex idx, List<Plan> plans, Path outDir, MediaInfo checked,
-            int decoderThreads, long maxPixels, Progress progress, Cancellation cancel) {
+            int decoderThreads, long maxPixels, Progress progress, Cancellation cancel, Consumer<Segment> written) {
         List<Segment> segments = new ArrayList<>();
+        Segment[] byIndex = new Segment[plans.size()];
         Muxer[] open = new Muxer[plans.size()];
         AVPacket pkt = avcodec.av_packet_alloc();
         try (Demuxer in = Demuxer.open(source);
@@ -193,9 +198,10 @@ final class Segmenter {
                         open[p.index] = Muxer.create(outDir.resolve(name), FORMAT);
                         open[p.index].addCopyStream(in.stream(idx.stream).codecpar(), tb);
                         open[p.index].start(Map.of());
-                        segments.add(new Segment(p.index, name, Rational.time(p.from, tb), Rational.time(p.to, tb),
+                        byIndex[p.index] = new Segment(p.index, name, Rational.time(p.from, tb), Rational.time(p.to, tb),
                                 Rational.time(pkt.pts() != org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE ? pkt.pts() : pkt.dts(), tb),
-                                p.frames));
+                                p.frames);
+                        segments.add(byIndex[p.index]);
                     }
                     AVPacket copy = avcodec.av_packet_clone(pkt);
                     copy.stream_index(0);
@@ -206,6 +212,9 @@ final class Segmenter {
                         open[p.index].finish();
                         open[p.index].close();
                         open[p.index] = null;
+                        if (!p.widened) {
+                            written.accept(byIndex[p.index]);
+                        }
                     }
                 }
             }

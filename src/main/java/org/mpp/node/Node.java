@@ -140,7 +140,8 @@ public final class Node implements AutoCloseable {
         this.media = new MediaEngine(mediaSettings(settings, transcodeThreads), times);
         this.audioAhead = new AudioAhead(media, named("mpp-audio-ahead"));
         this.meters = new NodeMeters(io.micrometer.core.instrument.Metrics.globalRegistry);
-        this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead, transcodeThreads, settings.packaging(), meters);
+        this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead, transcodeThreads, settings.packaging(), meters,
+                () -> wake(Stage.TRANSCODE));
         this.roomToClaim = WorkFolderSpace.forNode(folders, settings.work().minFreeBytes());
         this.webhooks = new org.mpp.webhooks.WebhookSender(new org.mpp.store.WebhookStore(db), id, settings.webhooks());
         this.watch = settings.work().watch() ? new WatchFolder(folders.sourceDir(), jobs, settings.work().watchSettle(), System::nanoTime,

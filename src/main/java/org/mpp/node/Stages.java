@@ -56,10 +56,13 @@ final class Stages {
     private final NodeMeters meters;
     private final Settings.Packaging packaging;
     private final StreamPackager packager;
+    private final Runnable segmentQueued;
 
+    /** @param segmentQueued called when an ingest has queued a segment (to wake this node's idle transcode workers) */
     Stages(MediaEngine media, WorkFolders folders, JobStore jobs, TaskStore tasks, ControlStore control, AudioAhead audioAhead,
-            TranscodeThreads transcodeThreads, Settings.Packaging packaging, NodeMeters meters) {
+            TranscodeThreads transcodeThreads, Settings.Packaging packaging, NodeMeters meters, Runnable segmentQueued) {
         this.media = media;
+        this.segmentQueued = segmentQueued;
         this.meters = meters;
         this.folders = folders;
         this.jobs = jobs;
@@ -71,7 +74,10 @@ final class Stages {
         this.packager = new StreamPackager(media, packaging);
     }
 
-    /** Probe, plan the renditions and check their names, optionally verify, cut into segments, queue one transcode task per segment. */
+    /**
+     * Probe, plan the renditions and check their names, optionally verify, cut into segments, queue one transcode task per
+     * segment as each is cut.
+     */
     void ingest(TaskContext ctx, Policies policies) throws IOException {
         Claim c = ctx.claim;
         JobView job = job(c);
@@ -94,17 +100,24 @@ final class Stages {
         boolean verify = policies.verifyDuringIngest();
         Path dir = folders.ingest(c.job(), c.attempt());
         WorkFolders.deleteTree(dir);
-        List<Segment> segments = media.split(probed, verify, dir, ctx.progress(), ctx.cancel);
+        // Each segment is queued as soon as the cut has written it: its transcode (on any node) starts while the cut goes
+        // on, so what no other node can speed up before the first encode is the probe and one segment's cut.
+        String mediaInfo = info.toJson();
+        List<Segment> segments = media.split(probed, verify, dir, ctx.progress(), ctx.cancel, s -> {
+            TaskRunner.retrying("queue segment " + s.index() + " of job " + c.job(), () -> {
+                tasks.queueSegment(c, mediaInfo, s.index(), new SegmentTask(c.attempt(), s, renditions, verify).toJson());
+                return null;
+            }, TaskRunner.COMPLETION_ATTEMPTS);
+            segmentQueued.run();
+        });
         List<String> rows = new ArrayList<>();
         for (Segment s : segments) {
             rows.add(new SegmentTask(c.attempt(), s, renditions, verify).toJson());
         }
-        TaskRunner.retrying("record the ingest of job " + c.job(), () -> {
-            tasks.completeIngest(c, info.toJson(), rows);
-            return null;
-        }, TaskRunner.COMPLETION_ATTEMPTS);
-        log.info("Ingested job {} ({}): {} segment(s), renditions {}", c.job(), job.sourceName(), segments.size(),
-                renditions.stream().map(Rendition::fileName).toList());
+        boolean exportQueued = TaskRunner.retrying("record the ingest of job " + c.job(), () -> tasks.completeIngest(c, mediaInfo, rows),
+                TaskRunner.COMPLETION_ATTEMPTS);
+        log.info("Ingested job {} ({}): {} segment(s), renditions {}{}", c.job(), job.sourceName(), segments.size(),
+                renditions.stream().map(Rendition::fileName).toList(), exportQueued ? "; every segment was encoded meanwhile, export queued" : "");
         audioAhead.prepare(c.job(), source, info, audioBitrates(renditions), kbps -> folders.preparedAudio(c.job(), c.attempt(), kbps));
     }
 

@@ -147,8 +147,9 @@ final class Claims {
     private static boolean startsFrom(Stage stage, int jobStatus) {
         return switch (stage) {
             case INGEST -> Status.jobMoveAllowed(jobStatus, Status.INGESTING);
-            // Segments are ready only while their job transcodes (an ingest's completion and an export's redo move it there).
-            case TRANSCODE -> jobStatus == Status.TRANSCODING;
+            // Segments are ready while their job transcodes (an ingest's completion and an export's redo move it there)
+            // and while it is still ingesting: the cut queues each segment as soon as it is written.
+            case TRANSCODE -> jobStatus == Status.TRANSCODING || jobStatus == Status.INGESTING;
             case EXPORT -> Status.jobMoveAllowed(jobStatus, Status.EXPORTING);
         };
     }

@@ -118,28 +118,79 @@ public final class TaskStore {
     }
 
     /**
-     * Completes an ingest: stores the media info and creates one transcode task per segment, in one transaction.
+     * Queues one segment while its ingest goes on (the cut has just written it): its transcode task becomes claimable at
+     * once, and the job, still ingesting, gets its media info (which every transcode reads). Idempotent per segment: a
+     * part queued before is left as it is. Locks the job row, then checks the ingest's claim under that lock, so a
+     * segment is never queued for an ingest that failed or was taken over meanwhile (whose rewind dropped the job's
+     * segments).
+     *
+     * @param segment the segment's description (JSON)
+     * @throws LostClaimException when the ingest's claim was lost
+     */
+    public void queueSegment(Claim c, String mediaInfo, int part, String segment) {
+        requireIngest(c);
+        Sql.tx(dsl, tx -> {
+            var job = lockJob(tx, c);
+            owned(tx.fetchCount(c.stage().t.table(), fence(c)), c, true);
+            if (!mediaInfo.equals(job.getMediainfo())) {
+                tx.update(JOB).set(JOB.MEDIAINFO, mediaInfo).where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
+            }
+            insertSegments(tx, c, job, List.of(part), List.of(segment));
+            return null;
+        });
+    }
+
+    /**
+     * Completes an ingest: stores the media info and creates the transcode tasks of the segments not queued yet
+     * ({@link #queueSegment}), in one transaction, and moves the job to transcoding; a job whose segments were all encoded
+     * during its ingest moves on to transcoded with its export queued.
      *
      * @param segments each segment's description (JSON), in order
+     * @return true when the job moved on to transcoded (its export is queued)
      * @throws LostClaimException when the claim was lost
      */
-    public void completeIngest(Claim c, String mediaInfo, List<String> segments) {
+    public boolean completeIngest(Claim c, String mediaInfo, List<String> segments) {
+        requireIngest(c);
         Sql.tx(dsl, tx -> {
             var job = lockJob(tx, c);
             complete(tx, c);
+            List<Integer> parts = new ArrayList<>();
             for (int i = 0; i < segments.size(); i++) {
-                // availableAt on the UTC clock: the column's default is the server's local time. The attempt counter
-                // starts above every attempt a deleted segment row of this job reached (a retry deletes them).
-                tx.insertInto(TRANSCODEJOB).set(TRANSCODEJOB.FK_JOBUUID, Uuids.bytes(c.job())).set(TRANSCODEJOB.SEGMENTPART, i)
-                        .set(TRANSCODEJOB.SEGMENTINFO, segments.get(i)).set(TRANSCODEJOB.PRIORITY, job.getPriority())
-                        .set(TRANSCODEJOB.PAUSED, job.getPaused()).set(TRANSCODEJOB.ATTEMPT, job.getAttemptfloor())
-                        .set(TRANSCODEJOB.AVAILABLEAT, Sql.now()).execute();
+                parts.add(i);
             }
+            insertSegments(tx, c, job, parts, segments);
             tx.update(JOB).set(JOB.MEDIAINFO, mediaInfo).set(JOB.SEGMENTS, segments.size()).set(JOB.PROGRESS, 0.1)
                     .where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
             moveJob(tx, c.job(), Status.TRANSCODING);
             return null;
         });
+        // Segments queued early may all be done by now; then no completion is left to move the job on. (A node dying
+        // between the two transactions leaves a stranded job: finishStrandedJobs moves it.)
+        return !finishIfTranscoded(Set.of(c.job())).isEmpty();
+    }
+
+    /** Inserts the transcode tasks of {@code parts} that the job does not have yet. */
+    private static void insertSegments(DSLContext tx, Claim c, org.mpp.store.schema.tables.records.JobRecord job, List<Integer> parts,
+            List<String> infos) {
+        Set<Integer> present = new HashSet<>(tx.select(TRANSCODEJOB.SEGMENTPART).from(TRANSCODEJOB)
+                .where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(c.job()))).fetch(TRANSCODEJOB.SEGMENTPART));
+        for (int i = 0; i < parts.size(); i++) {
+            if (present.contains(parts.get(i))) {
+                continue;
+            }
+            // availableAt on the UTC clock: the column's default is the server's local time. The attempt counter
+            // starts above every attempt a deleted segment row of this job reached (a retry deletes them).
+            tx.insertInto(TRANSCODEJOB).set(TRANSCODEJOB.FK_JOBUUID, Uuids.bytes(c.job())).set(TRANSCODEJOB.SEGMENTPART, parts.get(i))
+                    .set(TRANSCODEJOB.SEGMENTINFO, infos.get(i)).set(TRANSCODEJOB.PRIORITY, job.getPriority())
+                    .set(TRANSCODEJOB.PAUSED, job.getPaused()).set(TRANSCODEJOB.ATTEMPT, job.getAttemptfloor())
+                    .set(TRANSCODEJOB.AVAILABLEAT, Sql.now()).execute();
+        }
+    }
+
+    private static void requireIngest(Claim c) {
+        if (c.stage() != Stage.INGEST) {
+            throw new IllegalArgumentException("Not an ingest claim: " + c);
+        }
     }
 
     /**
@@ -442,10 +493,22 @@ public final class TaskStore {
     private static void rewindJob(DSLContext tx, Stage s, UUID job) {
         Integer status = tx.select(JOB.STATUS).from(JOB).where(JOB.JOBUUID.eq(Uuids.bytes(job))).fetchOne(JOB.STATUS);
         if (s == Stage.INGEST && status != null && status == Status.INGESTING) {
+            dropSegments(tx, job);
             moveJob(tx, job, Status.IMPORTED);
         } else if (s == Stage.EXPORT && status != null && status == Status.EXPORTING) {
             moveJob(tx, job, Status.TRANSCODED);
         }
+    }
+
+    /**
+     * Deletes the segments an ingest queued before it stopped short (the next ingest cuts and queues them again), raising
+     * the job's attempt floor above their attempts first, so that no (task, attempt) pair and no file name is issued
+     * twice: a transcode still running on one of them loses its claim.
+     */
+    private static void dropSegments(DSLContext tx, UUID job) {
+        byte[] id = Uuids.bytes(job);
+        raiseAttemptFloor(tx, job, DSL.field(DSL.select(DSL.max(TRANSCODEJOB.ATTEMPT)).from(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(id))));
+        tx.deleteFrom(TRANSCODEJOB).where(TRANSCODEJOB.FK_JOBUUID.eq(id)).execute();
     }
 
     /** A transcoding job's progress from its segments; a job past the stage keeps the progress it has. */

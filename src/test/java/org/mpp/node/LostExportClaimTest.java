@@ -59,7 +59,7 @@ class LostExportClaimTest {
             TranscodeThreads threads = new TranscodeThreads(settings.media(), 2);
             try (AudioAhead audio = new AudioAhead(media, Thread::new)) {
                 Stages stages = new Stages(media, new WorkFolders(settings.work()), jobs, tasks, new ControlStore(db), audio, threads, settings.packaging(),
-                        new NodeMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+                        new NodeMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), () -> { });
 
                 assertThatThrownBy(() -> stages.export(new TaskContext(stale, tasks, Duration.ofMinutes(20), System::nanoTime))).isInstanceOf(LostClaimException.class);
             }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StoreContractTest implements ClaimContract, LeaseContract, FailureContract, StageFlowContract, JobContract,
-        ControlContract, ConcurrencyContract, SeedInterfaceContract, UserContract, BadRowContract, ClockContract {
+        ControlContract, ConcurrencyContract, SeedInterfaceContract, UserContract, BadRowContract, ClockContract,
+        PipelinedIngestContract {
     private final UUID nodeA = UUID.randomUUID();
     private final UUID nodeB = UUID.randomUUID();
     private TestDatabases.Fresh fresh;
