@@ -2,8 +2,10 @@ package org.mpp.media;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.mpp.PhaseTimes;
+import org.mpp.Rational;
 import org.mpp.PhaseTimes.Phase;
 import org.mpp.config.Settings;
 import org.mpp.ladder.Rendition;
@@ -155,9 +157,44 @@ public final class MediaEngine {
     /** As above, with {@code decoderThreads} for the decoder and {@code encoderThreads} for each encoder (both at least 1). */
     public List<EncodedSegment> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
             Function<Rendition, Path> outputFor, boolean strict, int decoderThreads, int encoderThreads, Progress progress, Cancellation cancel) {
+        return transcode(segmentFile, segment, info, renditions, outputFor, strict, decoderThreads, encoderThreads, List.of(), progress, cancel);
+    }
+
+    /** As above, also taking {@code shots} ({@link #stillShots}) from the renditions' pictures as they are encoded. */
+    public List<EncodedSegment> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
+            Function<Rendition, Path> outputFor, boolean strict, int decoderThreads, int encoderThreads, List<StillShot> shots,
+            Progress progress, Cancellation cancel) {
         return times.time(Phase.TRANSCODE, () -> SegmentTranscoder.transcode(segmentFile, segment, info, renditions, outputFor,
-                settings.gopSeconds(), decoderThreads, encoderThreads, strict, settings.limits(), progress, cancel)).stream()
+                settings.gopSeconds(), decoderThreads, encoderThreads, strict, settings.limits(), shots, progress, cancel)).stream()
                 .map(e -> new EncodedSegment(e.rendition(), e.file(), e.frames())).toList();
+    }
+
+    /**
+     * The stills of the streaming package that {@code segment}'s transcode can take on its way (into {@code dir}): the
+     * scrubbing thumbnails every {@code thumbnailSeconds} whose first frame it encodes, {@code tileWidth} wide, from the
+     * smallest rendition (the last), and the poster, at most {@code posterMaxWidth} wide, from the largest (the first),
+     * when it encodes that frame. {@link #assembleStills} makes the package's stills from them.
+     */
+    public List<StillShot> stillShots(Segment segment, MediaInfo info, List<Rendition> renditions, double thumbnailSeconds, int tileWidth,
+            int posterMaxWidth, Path dir) {
+        long[] first = new long[renditions.size()];
+        long[] end = new long[renditions.size()];
+        Rational start = info.video().start();
+        for (int i = 0; i < renditions.size(); i++) {
+            first[i] = SegmentTranscoder.firstSlot(segment.from().minus(start), renditions.get(i).frameRate());
+            end[i] = SegmentTranscoder.firstSlot(segment.to().minus(start), renditions.get(i).frameRate());
+        }
+        return Stills.plan(renditions, info.video().duration(), first, end, thumbnailSeconds, tileWidth, posterMaxWidth, dir);
+    }
+
+    /**
+     * The poster and sprite sheets of a package ({@link #writeStills}'s files) made from the stills its segments' transcodes
+     * took ({@link #stillShots}) into {@code shotDirs}, one per segment; empty, with nothing written, when one of them is
+     * missing: then {@link #writeStills} decodes them from the renditions.
+     */
+    public Optional<Thumbnails> assembleStills(List<Path> shotDirs, double durationSeconds, double thumbnailSeconds, Path dir,
+            Cancellation cancel) {
+        return times.time(Phase.STILLS, () -> Stills.assemble(shotDirs, durationSeconds, thumbnailSeconds, dir, cancel));
     }
 
     /**

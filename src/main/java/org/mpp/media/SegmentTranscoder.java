@@ -1,8 +1,11 @@
 package org.mpp.media;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -46,6 +49,9 @@ final class SegmentTranscoder {
         long repeatedGeneration = -1;
         long filteredGeneration = -1;
         AVFrame filtered;
+        /** The stills to take from this rendition's pictures, by slot. */
+        final ArrayDeque<StillShot> shots = new ArrayDeque<>();
+        private final Map<String, VideoFilter> stillScalers = new HashMap<>();
 
         Output(Rendition r, long firstSlot, long endSlot, Path file, int gopFrames, int threads, int rotation, double maxGapSeconds) {
             this.rendition = r;
@@ -76,11 +82,29 @@ final class SegmentTranscoder {
             return Rational.of(2 * slot + 1, 2).times(rate.inverse());
         }
 
+        /** Takes the stills planned for {@link #nextSlot} from {@link #filtered}. */
+        void takeStills() {
+            while (!shots.isEmpty() && shots.peek().slot() <= nextSlot) {
+                StillShot shot = shots.poll();
+                if (shot.slot() < nextSlot) {
+                    continue; // Not in this segment's slots: planned for another.
+                }
+                String chain = JpegWriter.scaleChain(shot.width(), shot.height());
+                AVFrame picture = stillScalers.computeIfAbsent(chain, c -> new VideoFilter(c, 1)).apply(filtered);
+                if (shot.jpeg()) {
+                    JpegWriter.write(picture, shot.file());
+                } else {
+                    RawPicture.write(picture, shot.file());
+                }
+            }
+        }
+
         @Override
         public void close() {
             encoder.close();
             filter.close();
             muxer.close();
+            stillScalers.values().forEach(VideoFilter::close);
         }
     }
 
@@ -100,17 +124,18 @@ final class SegmentTranscoder {
             Function<Rendition, Path> outputFor, double gopSeconds, int decoderThreads, int encoderThreads,
             boolean strict, Progress progress, Cancellation cancel) {
         return transcode(segmentFile, segment, info, renditions, outputFor, gopSeconds, decoderThreads, encoderThreads, strict,
-                Settings.Limits.reference(), progress, cancel);
+                Settings.Limits.reference(), List.of(), progress, cancel);
     }
 
     /**
      * As above, within {@code limits}: a video decoder that refuses pictures of more than {@code maxPixels}, and no source
      * frame repeated for longer than {@code maxFrameGapSeconds} (the probe refuses such sources; this holds for a job
-     * probed before the limit was lowered, or by an older node, before the repeats are encoded).
+     * probed before the limit was lowered, or by an older node, before the repeats are encoded). Takes {@code shots} (those
+     * whose slot is not in this segment are ignored) from the renditions' pictures as they are encoded.
      */
     static List<Encoded> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
             Function<Rendition, Path> outputFor, double gopSeconds, int decoderThreads, int encoderThreads,
-            boolean strict, Settings.Limits limits, Progress progress, Cancellation cancel) {
+            boolean strict, Settings.Limits limits, List<StillShot> shots, Progress progress, Cancellation cancel) {
         long maxPixels = limits.maxPixels();
         Rational videoStart = info.video().start();
         List<Output> outputs = new ArrayList<>();
@@ -127,6 +152,7 @@ final class SegmentTranscoder {
                         VideoEncoder.gopFrames(r.frameRate(), gopSeconds), encoderThreads, info.video().rotation(),
                         limits.maxFrameGapSeconds()));
             }
+            shots.stream().sorted(java.util.Comparator.comparingLong(StillShot::slot)).forEach(shot -> outputs.get(shot.rendition()).shots.add(shot));
             SegmentClock clock = null;
             long generation = -1;
             Rational lastTime = null;
@@ -237,6 +263,7 @@ final class SegmentTranscoder {
                     o.filtered = o.filter.apply(frame);
                     o.filteredGeneration = generation;
                 }
+                o.takeStills();
                 o.encoder.encode(o.filtered, o.nextSlot - o.firstSlot);
                 o.nextSlot++;
             }

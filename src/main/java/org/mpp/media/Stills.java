@@ -3,15 +3,27 @@ package org.mpp.media;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.mpp.Rational;
+import org.mpp.ladder.Rendition;
 import org.mpp.media.Thumbnails.Tile;
 
 /**
  * Writes a streaming package's poster ({@value #POSTER}) and its scrubbing thumbnails as sprite sheets
- * ({@code thumbnails-N.jpg}, N from 1) from already-encoded renditions (upright, square pixels), decoding only the
- * pictures it needs. Stateless.
+ * ({@code thumbnails-N.jpg}, N from 1): assembled from the pictures the segments' transcodes kept ({@link #plan},
+ * {@link #assemble}), or else from already-encoded renditions (upright, square pixels), decoding only the pictures it
+ * needs. Stateless.
  */
 final class Stills {
     static final String POSTER = "poster.jpg";
@@ -21,6 +33,8 @@ final class Stills {
     private static final double POSTER_AT = 0.1;
     /** A keyframe before this fraction is "about 10 %" too, and costs one decode instead of up to a GOP's. */
     private static final double POSTER_UNTIL = 0.15;
+    private static final Pattern TILE_FILE = Pattern.compile("tile-(\\d{5})-(\\d+)x(\\d+)\\.yuv");
+    private static final Pattern POSTER_FILE = Pattern.compile("poster-(\\d+)x(\\d+)\\.jpg");
 
     private Stills() {
     }
@@ -116,8 +130,141 @@ final class Stills {
 
     /** The size, aspect ratio kept and both even, of {@code par}'s picture scaled to {@code width} (made even). */
     private static int[] scaled(AVCodecParameters par, int width) {
+        return scaled(par.width(), par.height(), width);
+    }
+
+    private static int[] scaled(int fromWidth, int fromHeight, int width) {
         int w = Math.max(2, width & ~1);
-        return new int[] {w, even((double) w * par.height() / par.width())};
+        return new int[] {w, even((double) w * fromHeight / fromWidth)};
+    }
+
+    /**
+     * The pictures one segment's transcode keeps: each tile whose first frame of the smallest rendition (the last) lies in
+     * the segment, and the poster (the frame at 10 % of the largest, the first) when it does. The video lasts as many
+     * frames of each rendition as slots between its first frame and its end; the export's package measures the same
+     * length, so the tiles it lays out are the ones planned here (when they are not, it decodes the renditions instead).
+     *
+     * @param firstSlots the segment's first output slot in each rendition, {@code endSlots} the slot after its last
+     */
+    static List<StillShot> plan(List<Rendition> renditions, Rational videoDuration, long[] firstSlots, long[] endSlots, double every,
+            int tileWidth, int posterMaxWidth, Path dir) {
+        List<StillShot> shots = new ArrayList<>();
+        Rendition largest = renditions.get(0);
+        long posterFrames = SegmentTranscoder.firstSlot(videoDuration, largest.frameRate());
+        double duration = Rational.of(posterFrames).times(largest.frameRate().inverse()).toDouble();
+        int last = renditions.size() - 1;
+        Rendition smallest = renditions.get(last);
+        long tileFrames = SegmentTranscoder.firstSlot(videoDuration, smallest.frameRate());
+        int[] tile = scaled(smallest.width(), smallest.height(), tileWidth);
+        if (duration <= 0 || tileFrames <= 0) {
+            return shots;
+        }
+        List<Tile> tiles = layout(duration, every, tile[0], tile[1]);
+        for (int k = 0; k < tiles.size(); k++) {
+            long slot = Math.min(tileFrames - 1, (long) Math.ceil(tiles.get(k).startSeconds() * smallest.frameRate().toDouble() - 1e-9));
+            if (slot >= firstSlots[last] && slot < endSlots[last]) {
+                shots.add(new StillShot(last, slot, tile[0], tile[1], dir.resolve(String.format("tile-%05d-%dx%d.yuv", k, tile[0], tile[1])), false));
+            }
+        }
+        long posterSlot = Math.min(posterFrames - 1, (long) Math.ceil(POSTER_AT * posterFrames - 1e-9));
+        if (posterSlot >= firstSlots[0] && posterSlot < endSlots[0]) {
+            int[] size = scaled(largest.width(), largest.height(), Math.min(posterMaxWidth, largest.width()));
+            shots.add(new StillShot(0, posterSlot, size[0], size[1], dir.resolve(String.format("poster-%dx%d.jpg", size[0], size[1])), true));
+        }
+        return shots;
+    }
+
+    /**
+     * Writes the poster and the sprite sheets into {@code dir} from the pictures the transcodes kept in {@code shotDirs}
+     * ({@link #plan}); empty, with nothing written, when any picture of the layout for {@code durationSeconds} is missing
+     * there (a segment encoded by an older node, or the length measured otherwise).
+     */
+    static Optional<Thumbnails> assemble(List<Path> shotDirs, double durationSeconds, double thumbnailSeconds, Path dir, Cancellation cancel) {
+        Map<Integer, Path> tileFiles = new HashMap<>();
+        int[] tileSize = null;
+        Path posterFile = null;
+        int[] posterSize = null;
+        for (Path d : shotDirs) {
+            if (!Files.isDirectory(d)) {
+                return Optional.empty();
+            }
+            try (Stream<Path> files = Files.list(d)) {
+                for (Path f : files.toList()) {
+                    String name = f.getFileName().toString();
+                    Matcher t = TILE_FILE.matcher(name);
+                    Matcher p = POSTER_FILE.matcher(name);
+                    if (t.matches()) {
+                        int[] size = {Integer.parseInt(t.group(2)), Integer.parseInt(t.group(3))};
+                        if (tileSize != null && (tileSize[0] != size[0] || tileSize[1] != size[1])) {
+                            return Optional.empty();
+                        }
+                        tileSize = size;
+                        tileFiles.put(Integer.parseInt(t.group(1)), f);
+                    } else if (p.matches()) {
+                        posterFile = f;
+                        posterSize = new int[] {Integer.parseInt(p.group(1)), Integer.parseInt(p.group(2))};
+                    }
+                }
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+        if (tileSize == null || posterFile == null) {
+            return Optional.empty();
+        }
+        List<Tile> tiles = layout(durationSeconds, thumbnailSeconds, tileSize[0], tileSize[1]);
+        if (tileFiles.size() != tiles.size()) {
+            return Optional.empty();
+        }
+        for (int k = 0; k < tiles.size(); k++) {
+            if (!tileFiles.containsKey(k)) {
+                return Optional.empty();
+            }
+        }
+        List<Path> written = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            for (int first = 0; first < tiles.size(); first += GRID * GRID) {
+                cancel.check("Assembling the thumbnails in " + dir);
+                List<Tile> onSheet = tiles.subList(first, Math.min(tiles.size(), first + GRID * GRID));
+                Path file = dir.resolve(onSheet.get(0).sheet());
+                int cols = Math.min(GRID, onSheet.size());
+                int rows = (onSheet.size() + GRID - 1) / GRID;
+                try (SpriteSheet sheet = new SpriteSheet(cols * tileSize[0], rows * tileSize[1])) {
+                    for (int i = 0; i < onSheet.size(); i++) {
+                        Tile t = onSheet.get(i);
+                        AVFrame picture = RawPicture.read(tileFiles.get(first + i), tileSize[0], tileSize[1]);
+                        try {
+                            sheet.place(picture, t.x(), t.y());
+                        } finally {
+                            avutil.av_frame_free(picture);
+                        }
+                    }
+                    written.add(file);
+                    JpegWriter.write(sheet.picture(), file);
+                }
+            }
+            Path poster = dir.resolve(POSTER);
+            written.add(poster);
+            Files.copy(posterFile, poster, StandardCopyOption.REPLACE_EXISTING);
+            return Optional.of(new Thumbnails(poster, posterSize[0], posterSize[1], tiles));
+        } catch (IOException e) {
+            deleteAll(written);
+            throw DiskFullException.of("Writing the thumbnails in " + dir, dir, e);
+        } catch (RuntimeException e) {
+            deleteAll(written);
+            throw e;
+        }
+    }
+
+    private static void deleteAll(List<Path> files) {
+        for (Path p : files) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // Best effort: the package folder is not published when its stills failed.
+            }
+        }
     }
 
     private static int even(double v) {

@@ -26,6 +26,7 @@ import org.mpp.media.MediaInfo;
 import org.mpp.media.Progress;
 import org.mpp.media.Segment;
 import org.mpp.media.SharedAudio;
+import org.mpp.media.StillShot;
 import org.mpp.packaging.StreamPackager;
 import org.mpp.packaging.StreamPackager.StreamPackage;
 import org.mpp.store.Claim;
@@ -127,8 +128,11 @@ final class Stages {
         return kbps;
     }
 
-    /** Encode one segment into every planned rendition; files carry the claim's attempt as fencing token. */
-    void transcode(TaskContext ctx) {
+    /**
+     * Encode one segment into every planned rendition, taking the streaming package's stills that fall in it on the way;
+     * files carry the claim's attempt as fencing token.
+     */
+    void transcode(TaskContext ctx) throws IOException {
         Claim c = ctx.claim;
         JobView job = job(c);
         MediaInfo info = MediaInfo.fromJson(job.mediaInfo());
@@ -137,11 +141,16 @@ final class Stages {
         if (!Files.isRegularFile(segmentFile)) {
             throw new MediaException("Segment file " + segmentFile + " is missing from the shared work folder");
         }
+        Path stills = folders.segmentStills(c.job(), c.segmentPart(), c.attempt());
+        List<StillShot> shots = packager.stillShots(task.segment(), info, task.renditions(), stills);
+        if (!shots.isEmpty()) {
+            Files.createDirectories(stills);
+        }
         try (TranscodeThreads.Share share = transcodeThreads.start()) {
             long t0 = System.nanoTime();
             List<MediaEngine.EncodedSegment> encoded = media.transcode(segmentFile, task.segment(), info, task.renditions(),
                     r -> folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()), task.verify(), share.decoder(),
-                    share.encoder(), ctx.progress(), ctx.cancel);
+                    share.encoder(), shots, ctx.progress(), ctx.cancel);
             meters.segmentEncoded(System.nanoTime() - t0, encoded.stream().mapToLong(MediaEngine.EncodedSegment::frames).sum());
         }
         if (TaskRunner.retrying("record segment " + c.segmentPart() + " of job " + c.job() + " as done", () -> tasks.completeTranscode(c),
@@ -192,7 +201,8 @@ final class Stages {
         for (int i = 0; i < renditions.size(); i++) {
             rendered.add(new StreamPackager.Rendered(renditions.get(i), exported.get(i)));
         }
-        Optional<StreamPackage> streaming = packager.write(stem, rendered, info.audio() != null, out, ctx.cancel);
+        List<Path> stills = rows.stream().map(row -> folders.segmentStills(c.job(), row.part(), row.attempt())).toList();
+        Optional<StreamPackage> streaming = packager.write(stem, rendered, info.audio() != null, out, stills, ctx.cancel);
         List<Path> delivered = new ArrayList<>();
         if (packaging.formats().contains(Settings.Format.MP4)) {
             for (Path target : exported) {
@@ -358,6 +368,7 @@ final class Stages {
                     }
                     Files.deleteIfExists(folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()));
                 }
+                WorkFolders.deleteTree(folders.segmentStills(c.job(), c.segmentPart(), c.attempt()));
             }
             case EXPORT -> { }
         }

@@ -94,6 +94,11 @@ public final class WorkFolders {
         return transcodeRoot(job).resolve(renditionLabel).resolve(String.format("segment-%05d.a%d.mp4", segment, attempt));
     }
 
+    /** The stills for the streaming package that a segment's transcode took, named with its attempt like its encoded segments. */
+    public Path segmentStills(UUID job, int segment, int attempt) {
+        return transcodeRoot(job).resolve(".stills").resolve(String.format("segment-%05d.a%d", segment, attempt));
+    }
+
     public Path transcodeRoot(UUID job) {
         return work.resolve("transcode").resolve(Uuids.hex(job));
     }

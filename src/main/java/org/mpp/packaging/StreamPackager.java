@@ -24,7 +24,12 @@ import org.mpp.media.DiskFullException;
 import org.mpp.media.MediaEngine;
 import org.mpp.media.MediaException;
 import org.mpp.media.MediaEngine.TrackSource;
+import org.mpp.media.MediaInfo;
+import org.mpp.media.Segment;
+import org.mpp.media.StillShot;
 import org.mpp.media.Thumbnails;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes a job's streaming package from its finished MP4 renditions: the folder {@code <stem>-stream/} beside them with
@@ -42,6 +47,7 @@ public final class StreamPackager {
     public static final String THUMBNAILS = "thumbnails.vtt";
     private static final int TILE_WIDTH = 160;
     private static final int POSTER_MAX_WIDTH = 1280;
+    private static final Logger log = LoggerFactory.getLogger(StreamPackager.class);
     private final MediaEngine media;
     private final Settings.Packaging settings;
 
@@ -64,14 +70,33 @@ public final class StreamPackager {
     }
 
     /**
+     * The package's stills that {@code segment}'s transcode takes on its way into {@code dir} (which the caller makes):
+     * none when the formats ask for no streaming package.
+     */
+    public List<StillShot> stillShots(Segment segment, MediaInfo info, List<Rendition> renditions, Path dir) {
+        if (!settings.streaming()) {
+            return List.of();
+        }
+        return media.stillShots(segment, info, renditions, settings.thumbnailSeconds(), TILE_WIDTH, POSTER_MAX_WIDTH, dir);
+    }
+
+    /** As below, the stills decoded from the renditions. */
+    public Optional<StreamPackage> write(String stem, List<Rendered> renditions, boolean withAudio, Path outDir, Cancellation cancel) {
+        return write(stem, renditions, withAudio, outDir, List.of(), cancel);
+    }
+
+    /**
      * Writes {@code outDir/<stem>-stream/} from {@code renditions} (ladder order, largest first), replacing what an earlier
      * attempt left there. Empty when the formats ask for neither HLS nor DASH.
      *
      * @param withAudio whether the renditions carry an audio track (the source had one)
+     * @param shotDirs the folders the segments' transcodes took their {@link #stillShots} into, one per segment (empty for
+     *     none): the poster and thumbnails are assembled from them, or decoded from the renditions where one is missing
      * @throws org.mpp.media.MediaException when a rendition cannot be read or packaged
      * @throws DiskFullException when the folder's file system is full
      */
-    public Optional<StreamPackage> write(String stem, List<Rendered> renditions, boolean withAudio, Path outDir, Cancellation cancel) {
+    public Optional<StreamPackage> write(String stem, List<Rendered> renditions, boolean withAudio, Path outDir, List<Path> shotDirs,
+            Cancellation cancel) {
         if (!settings.streaming()) {
             return Optional.empty();
         }
@@ -82,7 +107,7 @@ public final class StreamPackager {
         Path temp = outDir.resolve("." + folderName(stem) + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
             Files.createDirectories(temp);
-            List<Path> manifests = build(renditions, withAudio, temp, cancel);
+            List<Path> manifests = build(renditions, withAudio, temp, shotDirs, cancel);
             cancel.check("Packaging " + target);
             deleteTree(target);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -97,7 +122,8 @@ public final class StreamPackager {
         }
     }
 
-    private List<Path> build(List<Rendered> renditions, boolean withAudio, Path dir, Cancellation cancel) throws IOException {
+    private List<Path> build(List<Rendered> renditions, boolean withAudio, Path dir, List<Path> shotDirs, Cancellation cancel)
+            throws IOException {
         List<TrackSource> videos = new ArrayList<>();
         Map<Integer, TrackSource> audios = new LinkedHashMap<>();
         for (Rendered r : renditions) {
@@ -108,10 +134,17 @@ public final class StreamPackager {
             }
         }
         List<CmafTrack> tracks = media.writeCmafTracks(videos, List.copyOf(audios.values()), settings.segmentSeconds(), dir, cancel);
-        // The poster from the largest rendition, the tiles from the smallest. (Decoding them on a thread of their own while
-        // the tracks were cut saved nothing measurable on 2 cores: the two slowed each other down.)
-        Thumbnails stills = media.writeStills(renditions.get(0).file(), renditions.get(renditions.size() - 1).file(),
-                tracks.get(0).durationSeconds(), settings.thumbnailSeconds(), TILE_WIDTH, POSTER_MAX_WIDTH, dir, cancel);
+        // The poster from the largest rendition, the tiles from the smallest: taken by the segments' transcodes, which run
+        // on every node at once, or else decoded here, after the last segment, where nothing else of the job runs. (Decoding
+        // them on a thread of their own while the tracks were cut saved nothing measurable on 2 cores.)
+        double duration = tracks.get(0).durationSeconds();
+        Optional<Thumbnails> taken = shotDirs.isEmpty() ? Optional.empty()
+                : media.assembleStills(shotDirs, duration, settings.thumbnailSeconds(), dir, cancel);
+        if (taken.isEmpty() && !shotDirs.isEmpty()) {
+            log.info("The stills taken by the transcodes do not cover {} s of {}: decoding them from the renditions", duration, dir);
+        }
+        Thumbnails stills = taken.isPresent() ? taken.get() : media.writeStills(renditions.get(0).file(),
+                renditions.get(renditions.size() - 1).file(), duration, settings.thumbnailSeconds(), TILE_WIDTH, POSTER_MAX_WIDTH, dir, cancel);
         ThumbnailTrack.writeVtt(stills, dir.resolve(THUMBNAILS));
         Map<String, CmafTrack> byId = new LinkedHashMap<>();
         tracks.forEach(t -> byId.put(t.id(), t));
