@@ -38,16 +38,62 @@ final class CmafPackager {
         if (videos.isEmpty()) {
             throw new IllegalArgumentException("No video to package into " + dir);
         }
-        List<CmafTrack> tracks = new ArrayList<>();
         Cuts cuts = new Cuts(segmentSeconds);
-        for (MediaEngine.TrackSource v : videos) {
-            tracks.add(copy(v, AVMEDIA_TYPE_VIDEO, cuts, dir, cancel));
-            cuts.freeze();
+        CmafTrack leader = copy(videos.get(0), AVMEDIA_TYPE_VIDEO, cuts, dir, cancel);
+        cuts.freeze();
+        // The other tracks only follow the leader's cuts, fixed now: they are cut at the same time, one thread each (the
+        // package is written after the job's last segment, where nothing else of the job runs).
+        List<MediaEngine.TrackSource> followers = new ArrayList<>(videos.subList(1, videos.size()));
+        followers.addAll(audios);
+        CmafTrack[] copied = new CmafTrack[followers.size()];
+        Throwable[] failed = new Throwable[followers.size()];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < followers.size(); i++) {
+            int index = i;
+            int type = i < videos.size() - 1 ? AVMEDIA_TYPE_VIDEO : AVMEDIA_TYPE_AUDIO;
+            Thread t = new Thread(() -> {
+                try {
+                    copied[index] = copy(followers.get(index), type, cuts, dir, cancel);
+                } catch (RuntimeException | Error e) {
+                    failed[index] = e;
+                }
+            }, Thread.currentThread().getName() + "-" + followers.get(i).id());
+            threads.add(t);
+            t.start();
         }
-        for (MediaEngine.TrackSource a : audios) {
-            tracks.add(copy(a, AVMEDIA_TYPE_AUDIO, cuts, dir, cancel));
+        joinAll(threads);
+        // A real failure before a cancellation: the cancellation may be its consequence.
+        for (boolean cancellations : new boolean[] {false, true}) {
+            for (Throwable e : failed) {
+                if (e != null && (e instanceof CancelledException) == cancellations) {
+                    if (e instanceof Error err) {
+                        throw err;
+                    }
+                    throw (RuntimeException) e;
+                }
+            }
         }
+        List<CmafTrack> tracks = new ArrayList<>();
+        tracks.add(leader);
+        tracks.addAll(List.of(copied));
         return tracks;
+    }
+
+    /** Waits for every thread to end, even when interrupted (they write into the package's folder); keeps the interrupt. */
+    private static void joinAll(List<Thread> threads) {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static CmafTrack copy(MediaEngine.TrackSource source, int type, Cuts cuts, Path dir, Cancellation cancel) {

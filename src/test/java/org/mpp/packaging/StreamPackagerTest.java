@@ -139,6 +139,18 @@ class StreamPackagerTest {
         assertThat(hidden(dir)).isEmpty();
     }
 
+    @Test
+    void aRenditionWhoseKeyframesMissTheCutsFailsNamingItsFileAndLeavesNothing() throws IOException {
+        Path offGrid = SyntheticMedia.builder().size(320, 180).fps(30).seconds(11).gop(45).audio(2, 48000).write(dir.resolve("off-grid.mp4"));
+        List<StreamPackager.Rendered> unaligned = List.of(renditions.get(0), new StreamPackager.Rendered(renditions.get(1).rendition(), offGrid));
+
+        assertThatThrownBy(() -> packager(Settings.Packaging.defaults().formats()).write("talk", unaligned, true, dir, Cancellation.none()))
+                .isInstanceOf(MediaException.class).hasMessageContaining("off-grid.mp4").hasMessageContaining("no keyframe at 4.000 s");
+
+        assertThat(dir.resolve("talk-stream")).doesNotExist();
+        assertThat(hidden(dir)).isEmpty();
+    }
+
     private static List<String> files(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
