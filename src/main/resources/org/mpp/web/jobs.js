@@ -105,15 +105,17 @@
 
   filter.addEventListener('change', () => refresh.now());
 
-  /** Uploads one file (multipart POST with the CSRF header) and shows its progress; resolves to the job or null. */
+  /**
+   * Uploads one file and shows its progress; resolves to the job or null. The body is the file itself with its name in
+   * ?name= (the API's raw upload), not multipart: a browser escapes quotes and line breaks in a multipart file name
+   * (%22, %0A), which would change the job's name; the query parameter carries it exactly.
+   */
   function upload(file, prio) {
     return new Promise((resolve) => {
-      const data = new FormData();
-      data.append('priority', String(prio));
-      data.append('file', file, file.name);
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', '/api/v1/jobs');
+      xhr.open('POST', '/api/v1/jobs?name=' + encodeURIComponent(file.name) + '&priority=' + encodeURIComponent(String(prio)));
       xhr.setRequestHeader('X-CSRF-Token', MPP.cookie('mpp_csrf'));
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
       xhr.setRequestHeader('Accept', 'application/json');
       box.hidden = false;
       bar.value = 0;
@@ -149,7 +151,7 @@
           + 'or it refused a file this large).', false);
         resolve(null);
       });
-      xhr.send(data);
+      xhr.send(file);
     });
   }
 
