@@ -20,7 +20,9 @@ final class WebAssets {
     static final String HLS_JS = "/META-INF/resources/webjars/hls.js/1.4.12/dist/hls.min.js";
     /** Page paths the auth filter lets through (the assets under {@code /web/} too). */
     static final Set<String> PAGES = Set.of("/", "/login", "/nodes", "/policies", "/outputs", "/account");
-    private static final Pattern JOB_PAGE = Pattern.compile("/jobs/[^/]+");
+    // Strict shapes (no dots but between letters, no slashes, no escapes): a path like /web/../api/v1/jobs is never open.
+    private static final Pattern JOB_PAGE = Pattern.compile("/jobs/[0-9A-Za-z-]{1,36}");
+    private static final Pattern PUBLIC_ASSET = Pattern.compile("/web/[a-z0-9-]+(\\.[a-z0-9]+)+");
     private static final Pattern ASSET = Pattern.compile("[a-z0-9-]+\\.(js|css|svg)");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "svg", "image/svg+xml");
@@ -31,7 +33,7 @@ final class WebAssets {
 
     /** Whether {@code path} is a dashboard page or asset, open without credentials. */
     static boolean isPublic(String path) {
-        return PAGES.contains(path) || JOB_PAGE.matcher(path).matches() || path.startsWith("/web/");
+        return PAGES.contains(path) || JOB_PAGE.matcher(path).matches() || PUBLIC_ASSET.matcher(path).matches();
     }
 
     void jobs(Context ctx) throws IOException {

@@ -1,5 +1,5 @@
 // The dashboard's shared script: calls to the JSON API (CSRF header, 401 -> login page, lost connection banner),
-// a DOM builder that only ever sets text (file names are user input: nothing here uses innerHTML), formatting, and
+// a DOM builder that only ever sets text (file names are user input: no HTML is ever parsed from data), formatting, and
 // keyed table rows that keep keyboard focus across refreshes. Every page loads it before its own script.
 'use strict';
 

@@ -8,14 +8,15 @@
   const status = document.getElementById('nodes-status');
   const empty = document.getElementById('nodes-empty');
 
-  /** lastSeen is on the database's UTC clock, without a zone. */
-  function ago(utc) {
+  /** Seconds since lastSeen (the database's UTC clock, without a zone); null when unknown. */
+  function age(utc) {
     const t = Date.parse(utc + 'Z');
-    if (Number.isNaN(t)) {
-      return utc || '';
-    }
-    const s = Math.max(0, Math.round((Date.now() - t) / 1000));
-    return s < 90 ? s + ' s ago' : MPP.duration(s) + ' ago';
+    return Number.isNaN(t) ? null : Math.max(0, Math.round((Date.now() - t) / 1000));
+  }
+
+  function ago(utc) {
+    const s = age(utc);
+    return s === null ? (utc || '') : s < 90 ? s + ' s ago' : MPP.duration(s) + ' ago';
   }
 
   function button(node, action, label, danger) {
@@ -37,15 +38,20 @@
   }
 
   function row(n) {
-    const state = [n.active ? 'alive' : 'silent', n.authorised ? 'authorised' : 'not authorised'];
+    // Silent: no heartbeat for 30 s (the nodeTimeout policy's default; such a node is purged after nodeTimeout).
+    const silent = age(n.lastSeen) !== null && age(n.lastSeen) > 30;
+    const state = [n.authorised ? 'authorised' : 'not authorised'];
+    if (silent) {
+      state.push('silent');
+    }
     if (n.terminate) {
       state.push('terminating');
     }
-    return el('tr', {id: 'node-' + n.id, class: n.active ? '' : 'silent'},
-      el('td', {'data-label': 'Node', text: n.id + ' · v' + n.version}),
+    return el('tr', {id: 'node-' + n.id, class: silent ? 'silent' : ''},
+      el('td', {'data-label': 'Node', text: n.id + ' · ' + n.version}),
       el('td', {'data-label': 'Host', class: 'name', text: n.hostname}),
       el('td', {'data-label': 'Roles', text: n.roles}),
-      el('td', {'data-label': 'Current task'}, n.job ? el('a', {href: '/jobs/' + encodeURIComponent(n.job), text: 'job ' + n.job.slice(0, 8)}) : 'idle'),
+      el('td', {'data-label': 'Current task'}, n.job ? el('a', {href: '/jobs/' + encodeURIComponent(n.job), text: 'job ' + n.job.slice(0, 8)}) : (n.active ? 'busy' : 'idle')),
       el('td', {'data-label': 'Last heartbeat', title: n.lastSeen + ' UTC', text: ago(n.lastSeen)}),
       el('td', {'data-label': 'State', text: state.join(', ')}),
       el('td', {'data-label': 'Actions', class: 'actions'},

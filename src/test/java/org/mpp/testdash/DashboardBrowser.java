@@ -115,6 +115,7 @@ final class DashboardBrowser implements AutoCloseable {
         driver.manage().window().setSize(new Dimension(width, 900));
         long height = ((Number) js("return Math.ceil(document.documentElement.scrollHeight)")).longValue();
         driver.manage().window().setSize(new Dimension(width, (int) Math.min(4000, Math.max(900, height + 140))));
+        js("window.scrollTo(0, 0)");
         try {
             Path f = SCREENSHOTS.resolve(name + "-" + width + ".png");
             Files.createDirectories(SCREENSHOTS);

@@ -85,7 +85,7 @@ class DashboardBrowserTest {
             browser.waitFor("output " + r.id() + " disabled", () -> !site.control().outputs().stream()
                     .filter(o -> o.id() == r.id()).findFirst().orElseThrow().active());
         }
-        addRung("640", "360", "99");
+        addRung("640", "360", "99", "96");
         browser.waitFor("the API's validation next to the form", () -> browser.text("output-error").toLowerCase().contains("crf"));
         assertThat(site.control().outputs()).hasSize(2);
 
@@ -93,7 +93,8 @@ class DashboardBrowserTest {
         browser.named("crf").sendKeys("30");
         browser.named("save-output").click();
         browser.waitFor("the 360p rung", () -> browser.all("#outputs tbody tr").size() == 3);
-        addRung("426", "240", "30");
+        // Another audio bit rate than the 360p rung's: the player must switch audio groups too.
+        addRung("426", "240", "30", "64");
         browser.waitFor("the 240p rung", () -> browser.all("#outputs tbody tr").size() == 4);
         assertThat(site.control().activeOutputs()).extracting(o -> o.maxY()).containsExactlyInAnyOrder(360, 240);
 
@@ -113,8 +114,8 @@ class DashboardBrowserTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no option " + text + " in " + name));
     }
 
-    private static void addRung(String maxX, String maxY, String crf) {
-        for (String[] field : new String[][] {{"maxX", maxX}, {"maxY", maxY}, {"crf", crf}, {"maxFramerate", "30"}, {"audioBitrate", "96"}}) {
+    private static void addRung(String maxX, String maxY, String crf, String audioKbps) {
+        for (String[] field : new String[][] {{"maxX", maxX}, {"maxY", maxY}, {"crf", crf}, {"maxFramerate", "30"}, {"audioBitrate", audioKbps}}) {
             browser.named(field[0]).clear();
             browser.named(field[0]).sendKeys(field[1]);
         }
