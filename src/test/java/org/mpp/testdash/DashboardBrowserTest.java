@@ -39,6 +39,7 @@ class DashboardBrowserTest {
     static DashboardBrowser browser;
     static Path clip;
     static long firstJob;
+    static long brokenJob;
 
     @BeforeAll
     static void start() {
@@ -196,13 +197,29 @@ class DashboardBrowserTest {
         browser.screenshot("job", 390);
     }
 
+    @Test
+    @Order(6)
+    void aFileDroppedOnThePageIsUploadedAndItsFailureShown() {
+        browser.go(site.url("/"));
+        browser.waitFor("the list", () -> !browser.all("#job-" + firstJob).isEmpty());
+        // What a drop from the file manager delivers: a DragEvent whose DataTransfer holds the file.
+        browser.js("var dt = new DataTransfer(); dt.items.add(new File(['not a video at all'], 'dropped.mp4', {type: 'video/mp4'}));"
+                + "document.getElementById('drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}))");
+        browser.waitFor("the upload", () -> browser.text("upload-status").startsWith("Uploaded dropped.mp4"));
+        brokenJob = site.jobs().list(1).get(0).id();
+        browser.waitFor("the failed row with its reason", ENCODE, () -> browser.text("job-" + brokenJob).contains("failed")
+                && !browser.all("#job-" + brokenJob + " td.reason").get(0).getText().isBlank());
+        assertThat(browser.all("[name=retry-" + brokenJob + "]")).hasSize(1);
+        browser.screenshot("jobs-failed", 1280);
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Object> playerErrors() {
         return (List<Object>) browser.js("return window.mppPlayer.errors");
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aPolicySwitchIsSavedInTheDatabase() {
         browser.go(site.url("/policies"));
         browser.waitFor("the switches", () -> browser.named("ingestEnabled").isSelected());
@@ -220,8 +237,8 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(7)
-    void aWaitingJobCanBePausedAndResumed() throws IOException {
+    @Order(8)
+    void aWaitingJobCanBePausedResumedAndReprioritisedAndAFailedOneRetried() throws IOException {
         // Ingest is off (the test before): the second job waits, imported, however fast the machine is.
         Path second = Files.copy(clip, dir.resolve("clips").resolve("second.mp4"));
         browser.go(site.url("/"));
@@ -240,6 +257,17 @@ class DashboardBrowserTest {
         browser.waitFor("the resumed row", () -> !browser.all("[name=pause-" + job.id() + "]").isEmpty());
         assertThat(site.jobs().job(job.uuid()).orElseThrow().paused()).isFalse();
 
+        browser.named("priority-" + job.id()).clear();
+        browser.named("priority-" + job.id()).sendKeys("7");
+        browser.named("set-priority-" + job.id()).click();
+        browser.waitFor("the new priority in the database", () -> site.jobs().job(job.uuid()).orElseThrow().priority() == 7);
+
+        // With ingest off the retried job stays imported: no race with a node failing it again.
+        browser.named("retry-" + brokenJob).click();
+        browser.waitFor("the retried job back in the queue", () -> site.jobs().list(10).stream()
+                .anyMatch(v -> v.id() == brokenJob && v.status() == org.mpp.store.Status.IMPORTED));
+        browser.waitFor("its row without the retry button", () -> browser.all("[name=retry-" + brokenJob + "]").isEmpty());
+
         browser.named("delete-" + job.id()).click();
         browser.accept();
         browser.waitFor("the row gone", () -> browser.all("#job-" + job.id()).isEmpty());
@@ -248,7 +276,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theNodesPageShowsTheNodeAndDeauthorisesIt() {
         browser.go(site.url("/nodes"));
         browser.waitFor("the node", () -> browser.all("#nodes tbody tr").size() == 1);
@@ -263,7 +291,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aLostConnectionShowsABannerThatClearsWhenTheServerIsBack() {
         browser.go(site.url("/"));
         browser.waitFor("the list", () -> !browser.all("#job-" + firstJob).isEmpty());
@@ -280,7 +308,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void changingThePasswordEndsTheOtherSessions() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String otherSession = login(http, DashboardSite.PASSWORD);
@@ -310,7 +338,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void afterLogoutTheApiRefusesAndPagesGoBackToLogin() {
         browser.go(site.url("/"));
         browser.waitFor("the logout button", () -> browser.named("logout").isDisplayed());
