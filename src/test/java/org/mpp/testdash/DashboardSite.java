@@ -21,11 +21,18 @@ final class DashboardSite implements AutoCloseable {
     final Settings settings;
     final Node node;
     final Database db;
+    private final String extraConfig;
     private ApiServer api;
     private final int port;
 
     DashboardSite(Path dir) {
-        this.settings = settings(dir, 0);
+        this(dir, "");
+    }
+
+    /** With {@code extraConfig} (HOCON) over the defaults, e.g. another database. */
+    DashboardSite(Path dir, String extraConfig) {
+        this.extraConfig = extraConfig;
+        this.settings = settings(dir, 0, extraConfig);
         this.node = Node.builder(settings).build().start();
         this.db = node.database();
         this.api = ApiServer.start(settings, db);
@@ -33,7 +40,7 @@ final class DashboardSite implements AutoCloseable {
         new UserStore(db).add(USER, PASSWORD.toCharArray());
     }
 
-    private static Settings settings(Path dir, int port) {
+    private static Settings settings(Path dir, int port, String extraConfig) {
         return Settings.from(ConfigFactory.parseString("""
                 mpp.work.dir = "%s"
                 mpp.work.min-free-mb = 0
@@ -44,7 +51,8 @@ final class DashboardSite implements AutoCloseable {
                 mpp.packaging.thumbnail-seconds = 2
                 mpp.node.heartbeat-seconds = 0.5
                 mpp.node.poll-millis = 100
-                """.formatted(dir.resolve("work").toString().replace('\\', '/'), port)).withFallback(ConfigFactory.defaultReference()).resolve());
+                %s
+                """.formatted(dir.resolve("work").toString().replace('\\', '/'), port, extraConfig)).withFallback(ConfigFactory.defaultReference()).resolve());
     }
 
     /** {@code http://127.0.0.1:PORT} + path. */
@@ -59,7 +67,7 @@ final class DashboardSite implements AutoCloseable {
 
     /** Serves the API again on the same port (sessions live in the database, so logins survive). */
     void startApi() {
-        api = ApiServer.start(settings(settings.work().dir().getParent(), port), db);
+        api = ApiServer.start(settings(settings.work().dir().getParent(), port, extraConfig), db);
     }
 
     ControlStore control() {
