@@ -43,7 +43,8 @@ final class RunCommand implements Callable<Integer> {
      * Runs {@code files} through a node in this process.
      *
      * @param serveApi also serve the HTTP API and the dashboard while they run
-     * @param keepServing with {@code serveApi}: once the files are done, go on serving until Ctrl+C (the demo)
+     * @param keepServing with {@code serveApi}: once the files are done, go on serving until Ctrl+C or the node stops
+     *     (terminated, or the terminateAll policy): the demo
      */
     static int runFiles(Settings settings, List<Path> files, boolean serveApi, boolean keepServing) throws InterruptedException {
         try (Node node = Node.builder(settings).build().start();
@@ -84,6 +85,11 @@ final class RunCommand implements Callable<Integer> {
                 }, "mpp-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 node.awaitStop();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is what stopped the node.
+                }
             }
             return failed == 0 ? 0 : Main.EXIT_FAILED;
         }
