@@ -17,6 +17,8 @@
   window.mppPlayer = {errors: [], hls: null};
   let last = '';
   let playerReady = false;
+  // The thumbnails of thumbnails.vtt: {start, src, x, y, w, h}, in time order.
+  let previewTiles = [];
 
   function facts(dl, pairs) {
     dl.replaceChildren(...pairs.filter(([, v]) => v !== null && v !== undefined && v !== '')
@@ -141,6 +143,7 @@
     } else {
       playerFailed('this browser cannot play HLS');
     }
+    scrubber();
     video.addEventListener('error', () => playerFailed('the video element failed (' + (video.error ? video.error.message || video.error.code : '?') + ')'));
     if (stream.thumbnails) {
       thumbnails(stream.thumbnails);
@@ -150,6 +153,64 @@
   /** Parses "HH:MM:SS.mmm" or "MM:SS.mmm" into seconds. */
   function seconds(text) {
     return text.split(':').reduce((sum, part) => sum * 60 + Number.parseFloat(part), 0);
+  }
+
+  /**
+   * The seek bar under the player: a range input (keyboard: arrows, Home, End) that follows playback and seeks; while
+   * the pointer is over it, the thumbnail of the time under the pointer shows above it.
+   */
+  function scrubber() {
+    const seek = document.getElementById('seek');
+    const preview = document.getElementById('scrub-preview');
+    const tile = preview.querySelector('.tile');
+    const at = preview.querySelector('.at');
+    let dragging = false;
+    const sync = () => {
+      if (Number.isFinite(video.duration)) {
+        seek.max = String(video.duration);
+      }
+      if (!dragging) {
+        seek.value = String(video.currentTime);
+      }
+      seek.setAttribute('aria-valuetext', MPP.duration(video.currentTime) + ' of ' + MPP.duration(video.duration || 0));
+    };
+    video.addEventListener('timeupdate', sync);
+    video.addEventListener('durationchange', sync);
+    seek.addEventListener('input', () => {
+      dragging = true;
+      video.currentTime = Number.parseFloat(seek.value);
+    });
+    seek.addEventListener('change', () => {
+      dragging = false;
+    });
+    seek.addEventListener('pointermove', (e) => {
+      const box = seek.getBoundingClientRect();
+      const duration = video.duration;
+      const tiles = previewTiles;
+      if (!tiles.length || !Number.isFinite(duration) || box.width <= 0) {
+        return;
+      }
+      const fraction = Math.min(1, Math.max(0, (e.clientX - box.left) / box.width));
+      const t = fraction * duration;
+      let found = tiles[0];
+      for (const candidate of tiles) {
+        if (candidate.start <= t) {
+          found = candidate;
+        }
+      }
+      tile.style.backgroundImage = 'url("' + found.src.replace(/["\\]/g, '\\$&') + '")';
+      tile.style.backgroundPosition = (-found.x) + 'px ' + (-found.y) + 'px';
+      tile.style.width = found.w + 'px';
+      tile.style.height = found.h + 'px';
+      at.textContent = MPP.duration(t);
+      preview.hidden = false;
+      const left = Math.min(Math.max(0, e.clientX - box.left - found.w / 2), Math.max(0, box.width - found.w));
+      preview.style.left = left + 'px';
+      preview.dataset.time = String(Math.round(t * 10) / 10);
+    });
+    seek.addEventListener('pointerleave', () => {
+      preview.hidden = true;
+    });
   }
 
   async function thumbnails(url) {
@@ -177,6 +238,7 @@
       const [x, y, w, h] = (frag || '0,0,160,90').split(',').map(Number);
       tiles.push({start, src: new URL(file, base).href, x, y, w, h});
     }
+    previewTiles = tiles;
     strip.replaceChildren(...tiles.map((t) => {
       const pic = el('span', {class: 'tile'});
       pic.style.backgroundImage = 'url("' + t.src.replace(/["\\]/g, '\\$&') + '")';

@@ -17,6 +17,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * Headless Chromium (the Debian packages, through {@link BrowserSetup}) driving the dashboard: open a page, find
@@ -103,6 +104,12 @@ final class DashboardBrowser implements AutoCloseable {
 
     void waitFor(String what, Supplier<Boolean> condition) {
         waitFor(what, Duration.ofSeconds(20), condition);
+    }
+
+    /** Moves the mouse over {@code e}, at {@code fraction} of its width from its left edge, in its middle. */
+    void hover(WebElement e, double fraction) {
+        int width = e.getSize().getWidth();
+        new Actions(driver).moveToElement(e, (int) Math.round(width * (fraction - 0.5)), 0).perform();
     }
 
     /** Accepts the confirm() dialog the page opened. */

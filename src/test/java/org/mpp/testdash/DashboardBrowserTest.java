@@ -193,6 +193,19 @@ class DashboardBrowserTest {
             return t >= 4 && t < 6;
         });
         browser.js("document.getElementById('player').pause()");
+
+        // The seek bar: the thumbnail under the pointer shows above it; the keyboard moves it.
+        browser.hover(browser.named("seek"), 0.8);
+        browser.waitFor("the preview over the seek bar", () -> browser.id("scrub-preview").isDisplayed());
+        double duration = ((Number) browser.js("return document.getElementById('player').duration")).doubleValue();
+        double shown = Double.parseDouble(browser.id("scrub-preview").getAttribute("data-time"));
+        assertThat(shown).isCloseTo(0.8 * duration, org.assertj.core.data.Offset.offset(0.6));
+        assertThat(String.valueOf(browser.js("return document.querySelector('#scrub-preview .tile').style.backgroundImage")))
+                .contains("thumbnails-1.jpg");
+        browser.screenshot("job-seek-preview", 1280);
+        browser.named("seek").sendKeys(org.openqa.selenium.Keys.HOME);
+        browser.waitFor("the start, by keyboard", () -> ((Number) browser.js("return document.getElementById('player').currentTime"))
+                .doubleValue() < 0.5);
         browser.screenshot("job", 1280);
         browser.screenshot("job", 390);
     }
