@@ -14,6 +14,9 @@
   const FIELDS = ['maxX', 'maxY', 'crf', 'preset', 'profile', 'maxFramerate', 'audioBitrate'];
 
   function edit(o) {
+    if (!o) {
+      form.reset();
+    }
     form.elements.id.value = o ? String(o.id) : '';
     for (const f of FIELDS) {
       if (o && o[f] !== null && o[f] !== undefined) {

@@ -69,6 +69,7 @@ class DashboardBrowserTest {
         browser.named("login").click();
         browser.waitFor("the refusal", () -> browser.text("login-error").contains("Wrong login name or password"));
         browser.screenshot("login", 1280);
+        browser.screenshot("login", 390);
 
         browser.named("password").clear();
         browser.named("password").sendKeys(DashboardSite.PASSWORD);
@@ -107,6 +108,7 @@ class DashboardBrowserTest {
         browser.waitFor("the edit saved", () -> browser.text("output-status").contains("Saved output " + rung));
         assertThat(site.control().outputs().stream().filter(o -> o.id() == rung).findFirst().orElseThrow().spec().crf()).isEqualTo(28);
         browser.screenshot("outputs", 1280);
+        browser.screenshot("outputs", 390);
     }
 
     /** The option of the select named {@code name} whose text starts with {@code text}. */
@@ -247,6 +249,7 @@ class DashboardBrowserTest {
         browser.waitFor("the API's refusal", () -> browser.text("policies-status").startsWith("Not saved"));
         assertThat(site.control().policyRows()).containsEntry("failureTolerance", "3");
         browser.screenshot("policies", 1280);
+        browser.screenshot("policies", 390);
     }
 
     @Test
@@ -299,6 +302,7 @@ class DashboardBrowserTest {
         browser.named("deauthorise-" + id).click();
         browser.waitFor("the deauthorised node", () -> !browser.all("[name=authorise-" + id + "]").isEmpty());
         browser.screenshot("nodes", 1280);
+        browser.screenshot("nodes", 390);
         browser.named("authorise-" + id).click();
         browser.waitFor("the authorised node", () -> !browser.all("[name=deauthorise-" + id + "]").isEmpty());
     }
