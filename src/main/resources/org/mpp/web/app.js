@@ -117,24 +117,43 @@ const MPP = (() => {
     return json;
   }
 
-  /** Calls fn now and then every ms milliseconds after each call settles; errors are shown by api() and the next try goes on. */
+  /**
+   * Calls fn now and then ms milliseconds after each call settles; errors are shown by api() and the next try goes on.
+   * now() calls it at once (after the call in flight, if any): one chain of calls, never two.
+   */
   function poll(fn, ms) {
     let timer = null;
     let stopped = false;
+    let running = false;
+    let again = false;
     const run = async () => {
+      clearTimeout(timer);
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
       try {
         await fn();
       } catch (e) {
         if (!(e instanceof ApiError)) {
           console.error(e);
         }
+      } finally {
+        running = false;
       }
-      if (!stopped) {
+      if (stopped) {
+        return;
+      }
+      if (again) {
+        again = false;
+        run();
+      } else {
         timer = setTimeout(run, ms);
       }
     };
     run();
-    return {stop() { stopped = true; clearTimeout(timer); }, now() { clearTimeout(timer); run(); }};
+    return {stop() { stopped = true; clearTimeout(timer); }, now() { run(); }};
   }
 
   /**

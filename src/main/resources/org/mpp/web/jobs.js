@@ -95,15 +95,37 @@
       el('td', {'data-label': 'Actions', class: 'actions'}, actions(job)));
   }
 
+  const PAGE = 50;
+  const newer = document.getElementById('newer');
+  const older = document.getElementById('older');
+  const pageInfo = document.getElementById('page-info');
+  let offset = 0;
+
   const refresh = MPP.poll(async () => {
     const q = filter.value ? '&status=' + encodeURIComponent(filter.value) : '';
-    const jobs = await api('GET', '/api/v1/jobs?limit=200' + q);
+    // One more than a page: whether an older page exists.
+    const page = await api('GET', '/api/v1/jobs?limit=' + (PAGE + 1) + '&offset=' + offset + q);
+    const jobs = page.slice(0, PAGE);
     // ETA and progress change every poll; the row is rebuilt then (focus kept, not while typing a priority).
     MPP.syncRows(tbody, jobs, (j) => j.id, row);
     empty.hidden = jobs.length > 0;
+    newer.disabled = offset === 0;
+    older.disabled = page.length <= PAGE;
+    pageInfo.textContent = jobs.length ? 'Jobs ' + (offset + 1) + '–' + (offset + jobs.length) + ', newest first' : '';
   }, 1500);
 
-  filter.addEventListener('change', () => refresh.now());
+  filter.addEventListener('change', () => {
+    offset = 0;
+    refresh.now();
+  });
+  newer.addEventListener('click', () => {
+    offset = Math.max(0, offset - PAGE);
+    refresh.now();
+  });
+  older.addEventListener('click', () => {
+    offset += PAGE;
+    refresh.now();
+  });
 
   /**
    * Uploads one file and shows its progress; resolves to the job or null. The body is the file itself with its name in

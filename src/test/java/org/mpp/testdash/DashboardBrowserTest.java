@@ -153,6 +153,8 @@ class DashboardBrowserTest {
                 () -> browser.text("job-" + firstJob).contains("complete"));
         assertThat(browser.js("return window.sameDocument")).isEqualTo(true);
         assertThat(browser.text("job-" + firstJob)).contains(clip.getFileName().toString()).contains("100 %");
+        assertThat(browser.text("page-info")).isEqualTo("Jobs 1–1, newest first");
+        assertThat(browser.named("older").isEnabled()).isFalse();
         // The name is shown as text, never as markup.
         assertThat(browser.all("#jobs b")).isEmpty();
         browser.screenshot("jobs", 1280);
