@@ -18,6 +18,7 @@ import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * Headless Chromium (the Debian packages, through {@link BrowserSetup}) driving the dashboard: open a page, find
@@ -110,6 +111,11 @@ final class DashboardBrowser implements AutoCloseable {
     void hover(WebElement e, double fraction) {
         int width = e.getSize().getWidth();
         new Actions(driver).moveToElement(e, (int) Math.round(width * (fraction - 0.5)), 0).perform();
+    }
+
+    /** The browser console's messages since the last call (Chromium hands each out once), e.g. CSP refusals. */
+    List<String> console() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(e -> e.getLevel() + " " + e.getMessage()).toList();
     }
 
     /** Accepts the confirm() dialog the page opened. */

@@ -164,6 +164,7 @@ class DashboardBrowserTest {
     @Test
     @Order(5)
     void theJobPagePlaysTheStreamAndSwitchesRenditions() {
+        browser.console();
         browser.go(site.url("/"));
         browser.waitFor("the job's link", () -> !browser.all("#job-" + firstJob + " a").isEmpty());
         browser.all("#job-" + firstJob + " a").get(0).click();
@@ -212,6 +213,8 @@ class DashboardBrowserTest {
                 .doubleValue() < 0.5);
         browser.screenshot("job", 1280);
         browser.screenshot("job", 390);
+        // The Content-Security-Policy let everything the page and hls.js (a worker from a blob: URL) need through.
+        assertThat(browser.console()).noneMatch(m -> m.contains("Content Security Policy") || m.contains("Refused to"));
     }
 
     @Test
