@@ -20,14 +20,15 @@ import org.mpp.store.JobView;
 import org.mpp.store.Status;
 
 /**
- * A job as the API shows it. {@code media} is the source's probe (null before ingest); {@code renditions} are the
- * delivered MP4 files, largest first, and {@code stream} the streaming package's entry points, both read from
- * {@code files} (empty / null until the job is complete).
+ * A job as the API shows it. {@code media} is the source's probe (null before ingest, and in a list of jobs);
+ * {@code renditions} are the delivered MP4 files, largest first, and {@code stream} the streaming package's entry
+ * points, both read from {@code files} (empty / null until the job is complete).
  */
 record JobJson(long id, String uuid, String sourceName, StatusJson status, double progress, Long etaSeconds, int priority,
         boolean paused, String failureReason, String dateAdded, String dateCompleted, MediaJson media, List<FileJson> files,
         List<RenditionJson> renditions, StreamJson stream) {
-    /** After the source's stem, a rendition's name: {@code <maxY>p<fps>.mp4}, maybe with the job's UUID (or its first digits) before {@code .mp4}. */
+    /** After the source's stem, a rendition's name: {@code <maxY>p<fps>.mp4}, maybe with the job's UUID (or its first
+     * digits) before {@code .mp4}. */
     private static final Pattern RENDITION = Pattern.compile("(\\d+)p(\\d+)(-[0-9a-f-]{8,36})?\\.mp4");
     private static final Pattern MASTER = Pattern.compile("[^/]+/master\\.m3u8");
 
@@ -55,11 +56,16 @@ record JobJson(long id, String uuid, String sourceName, StatusJson status, doubl
      * @param clock the clock the estimate counts elapsed time on (dates are the database's local time, as stored)
      */
     static JobJson of(JobView j, Path exportFolder, Clock clock) {
+        return of(j, exportFolder, clock, true);
+    }
+
+    /** As {@link #of(JobView, Path, Clock)}; without {@code withMedia}, {@code media} is null (lists leave the probe out). */
+    static JobJson of(JobView j, Path exportFolder, Clock clock, boolean withMedia) {
         String id = j.uuid() == null ? String.valueOf(j.id()) : j.uuid().toString();
         List<FileJson> files = j.status() == Status.COMPLETE && exportFolder != null ? files(exportFolder, id) : List.of();
         return new JobJson(j.id(), j.uuid() == null ? null : j.uuid().toString(), j.sourceName(), new StatusJson(j.status(), j.statusName()),
                 j.progress(), eta(j, clock), j.priority(), j.paused(), j.failureReason(), text(j.dateAdded()), text(j.dateCompleted()),
-                MediaJson.of(j.mediaInfo()), files, renditions(files, stem(j.sourceName())), stream(files));
+                withMedia ? MediaJson.of(j.mediaInfo()) : null, files, renditions(files, stem(j.sourceName())), stream(files));
     }
 
     /** The source's file name without folders and extension, as the export names renditions after it. */

@@ -67,6 +67,8 @@ class JobJsonTest {
         assertThat(j.stream()).isNull();
         // Rotated 90 degrees: shown upright.
         assertThat(j.media()).isEqualTo(new MediaJson("mov,mp4", 8.5, 1234, "h264", 1080, 1920, 29.97, false, "aac", 2, 48000));
+        // A list of jobs leaves the probe out.
+        assertThat(JobJson.of(job("a.mp4", Status.TRANSCODING, info.toJson()), dir, Clock.systemDefaultZone(), false).media()).isNull();
     }
 
     @Test
