@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Every route of the HTTP service, one line each (STYLE.md 14): the JSON API, then the dashboard's pages and assets.
- * The auth filter runs before all of them; the OpenAPI
- * document (src/main/resources/org/mpp/api/openapi.json) lists the same paths and methods, which a test checks.
+ * The auth filter runs before all of them; the OpenAPI document (src/main/resources/org/mpp/api/openapi.json) lists
+ * the same paths and methods, which a test checks.
  */
 final class Routes {
     private Routes() {
