@@ -75,7 +75,7 @@ public final class ApiServer implements AutoCloseable {
                         api.metricsAuth()),
                 new HealthHandlers(new ClusterStats(db), settings.work().dir().toAbsolutePath(), settings.work().minFreeBytes()), metrics,
                 new OpenApiHandler(), jobs, new FileHandler(jobs, client), new AdminHandlers(new NodeStore(db), new ControlStore(db)),
-                new EventHandlers(new WebhookStore(db)));
+                new EventHandlers(new WebhookStore(db)), new WebAssets());
         List<Route> routes = Routes.table(h);
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

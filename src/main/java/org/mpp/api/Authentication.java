@@ -18,7 +18,8 @@ import org.mpp.store.UserStore;
  * session cookie (a row in the database, so any node knows it) and a CSRF token, which every cookie-authenticated
  * request that changes something must echo in {@code X-CSRF-Token}. Without either, every path except the login, the
  * OpenAPI document, {@code /health/live}, {@code /health/ready} and {@code /metrics} (unless
- * {@code mpp.api.metrics-auth}) answers 401, unknown paths included. Thread-safe.
+ * {@code mpp.api.metrics-auth}) and the dashboard's pages and assets (GET only; they hold no data, see {@link WebAssets})
+ * answers 401, unknown paths included. Thread-safe.
  */
 final class Authentication {
     static final String SESSION_COOKIE = "mpp_session";
@@ -50,10 +51,22 @@ final class Authentication {
     record LoginAnswer(String username, String csrfToken) {
     }
 
+    /** The body of {@code POST /api/v1/password}. */
+    record PasswordBody(String currentPassword, String newPassword) {
+    }
+
+    /** {@code GET /api/v1/me}: the login of the session, or null for an API key; {@code via} is "session" or "key". */
+    record Me(String username, String via) {
+    }
+
+    /** The context attribute holding the caller's session (absent for an API key and on open paths). */
+    private static final String SESSION_ATTRIBUTE = "mpp.session";
+
     void filter(Context ctx) {
         String path = ctx.path();
         boolean needsAuth = !OPEN.contains(path) || (metricsAuth && path.equals("/metrics"));
-        if (!needsAuth) {
+        boolean dashboard = SAFE.contains(ctx.method()) && WebAssets.isPublic(path);
+        if (!needsAuth || dashboard) {
             return;
         }
         String authorization = ctx.header("Authorization");
@@ -71,6 +84,50 @@ final class Authentication {
         if (!SAFE.contains(ctx.method()) && !sameToken(session.csrfToken(), ctx.header(CSRF_HEADER))) {
             throw ApiException.forbidden("a request that changes something needs the " + CSRF_HEADER + " header with the login's CSRF token");
         }
+        ctx.attribute(SESSION_ATTRIBUTE, session);
+    }
+
+    void me(Context ctx) {
+        ApiSessionStore.Session s = ctx.attribute(SESSION_ATTRIBUTE);
+        ctx.json(s == null ? new Me(null, "key") : new Me(s.username(), "session"));
+    }
+
+    /**
+     * Changes the password of the session's own login after checking its current one (wrong ones count as failed logins
+     * for the throttle); every other session of that login ends, this one stays. An API key has no login: 403.
+     */
+    void changePassword(Context ctx) {
+        ApiSessionStore.Session s = ctx.attribute(SESSION_ATTRIBUTE);
+        if (s == null) {
+            throw ApiException.forbidden("an API key has no password; log in to change a login's password (or: mpp users passwd NAME)");
+        }
+        PasswordBody body = Json.body(ctx, PasswordBody.class);
+        if (body.currentPassword() == null || body.newPassword() == null) {
+            throw ApiException.badRequest("give {\"currentPassword\": ..., \"newPassword\": ...}");
+        }
+        Optional<Duration> wait = throttle.waitBefore(s.username(), ctx.ip());
+        if (wait.isPresent()) {
+            throw new ApiException(429, "too_many_attempts", "too many wrong passwords; try again in " + Math.max(1, wait.get().toSeconds()) + " s");
+        }
+        char[] current = body.currentPassword().toCharArray();
+        char[] next = body.newPassword().toCharArray();
+        try {
+            if (!users.verify(s.username(), current)) {
+                throttle.failed(s.username(), ctx.ip());
+                throw ApiException.forbidden("the current password is wrong");
+            }
+            throttle.succeeded(s.username());
+            if (!users.setPassword(s.username(), next)) {
+                throw ApiException.notFound("the login " + s.username() + " was deleted meanwhile");
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } finally {
+            Arrays.fill(current, '\0');
+            Arrays.fill(next, '\0');
+        }
+        sessions.closeOthers(s.username(), ctx.cookie(SESSION_COOKIE));
+        ctx.status(204);
     }
 
     void login(Context ctx) {

@@ -121,7 +121,9 @@ final class JobHandlers {
         Integer status = s == null ? null : status(s);
         int limit = Math.min(MAX_PAGE, Math.max(0, Params.intParam(ctx, "limit", 50)));
         int offset = Math.max(0, Params.intParam(ctx, "offset", 0));
-        List<JobJson> page = jobs.list(status, limit, offset).stream().map(this::json).toList();
+        // No media info in a page of jobs: parsing every job's probe (its keyframe list) at each poll costs more than it shows.
+        List<JobJson> page = jobs.list(status, limit, offset).stream()
+                .map(j -> JobJson.of(j, j.uuid() == null ? null : client.exportFolder(j.uuid()), clock, false)).toList();
         ctx.json(page);
     }
 

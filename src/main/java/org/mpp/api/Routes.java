@@ -9,8 +9,9 @@ import static io.javalin.http.HandlerType.PUT;
 import java.util.List;
 
 /**
- * Every route of the HTTP service, one line each (STYLE.md 14). The auth filter runs before all of them; the OpenAPI
- * document (src/main/resources/org/mpp/api/openapi.json) lists the same paths and methods, which a test checks.
+ * Every route of the HTTP service, one line each (STYLE.md 14): the JSON API, then the dashboard's pages and assets.
+ * The auth filter runs before all of them; the OpenAPI document (src/main/resources/org/mpp/api/openapi.json) lists
+ * the same paths and methods, which a test checks.
  */
 final class Routes {
     private Routes() {
@@ -25,6 +26,8 @@ final class Routes {
                 new Route(GET, "/api/v1/openapi.json", h.openApi()::document),
                 new Route(POST, "/api/v1/login", h.auth()::login),
                 new Route(POST, "/api/v1/logout", h.auth()::logout),
+                new Route(GET, "/api/v1/me", h.auth()::me),
+                new Route(POST, "/api/v1/password", h.auth()::changePassword),
                 new Route(GET, "/api/v1/jobs", h.jobs()::list),
                 new Route(POST, "/api/v1/jobs", h.jobs()::submit),
                 new Route(GET, "/api/v1/jobs/{id}", h.jobs()::get),
@@ -44,6 +47,14 @@ final class Routes {
                 new Route(POST, "/api/v1/outputs", h.admin()::addOutput),
                 new Route(PUT, "/api/v1/outputs/{id}", h.admin()::setOutput),
                 new Route(GET, "/api/v1/events", h.events()::list),
-                new Route(POST, "/api/v1/events/{id}/resend", h.events()::resend));
+                new Route(POST, "/api/v1/events/{id}/resend", h.events()::resend),
+                new Route(GET, "/", h.web()::jobs),
+                new Route(GET, "/login", h.web()::login),
+                new Route(GET, "/jobs/{id}", h.web()::job),
+                new Route(GET, "/nodes", h.web()::nodes),
+                new Route(GET, "/policies", h.web()::policies),
+                new Route(GET, "/outputs", h.web()::outputs),
+                new Route(GET, "/account", h.web()::account),
+                new Route(GET, "/web/<path>", h.web()::asset));
     }
 }

@@ -18,7 +18,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Length of the clip (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--api", description = "Also serve the HTTP API (mpp.api.bind, mpp.api.port) while the demo runs.")
+    @Option(names = "--api", description = "Also serve the HTTP API and the dashboard (mpp.api.bind, mpp.api.port), and go on "
+            + "serving them after the demo job is done, until Ctrl+C.")
     boolean api;
 
     @Override
@@ -27,7 +28,7 @@ final class DemoCommand implements Callable<Integer> {
         System.err.println("Writing a " + seconds + " s demo clip to " + clip);
         org.mpp.media.DemoClip.write(clip, 1280, 720, 30, seconds);
         try {
-            return RunCommand.runFiles(main.settings(), java.util.List.of(clip), api);
+            return RunCommand.runFiles(main.settings(), java.util.List.of(clip), api, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Main.EXIT_FAILED;

@@ -36,10 +36,17 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return runFiles(main.settings(), files, api);
+        return runFiles(main.settings(), files, api, false);
     }
 
-    static int runFiles(Settings settings, List<Path> files, boolean serveApi) throws InterruptedException {
+    /**
+     * Runs {@code files} through a node in this process.
+     *
+     * @param serveApi also serve the HTTP API and the dashboard while they run
+     * @param keepServing with {@code serveApi}: once the files are done, go on serving until Ctrl+C or the node stops
+     *     (terminated, or the terminateAll policy): the demo
+     */
+    static int runFiles(Settings settings, List<Path> files, boolean serveApi, boolean keepServing) throws InterruptedException {
         try (Node node = Node.builder(settings).build().start();
                 MppClient client = MppClient.create(node.database(), settings);
                 ApiServer api = serveApi ? startApi(settings, node) : null) {
@@ -70,14 +77,30 @@ final class RunCommand implements Callable<Integer> {
                     failed++;
                 }
             }
+            if (api != null && keepServing) {
+                System.err.println("Done. The dashboard keeps serving at " + api.url() + "/ until Ctrl+C.");
+                Thread hook = new Thread(() -> {
+                    api.close();
+                    node.close();
+                }, "mpp-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                node.awaitStop();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is what stopped the node.
+                }
+            }
             return failed == 0 ? 0 : Main.EXIT_FAILED;
         }
     }
 
-    /** Starts the HTTP API beside {@code node} and says where it is (and how to get a key) on stderr. */
+    /** Starts the HTTP API beside {@code node} and says where it and the dashboard are (and how to get a key or login) on stderr. */
     static ApiServer startApi(Settings settings, Node node) {
         ApiServer api = ApiServer.start(settings, node.database());
         System.err.println("API at " + api.url() + " (Authorization: Bearer KEY; create a key with: mpp keys create NAME)");
+        System.err.println("Dashboard at " + api.url() + "/ : log in with a login of this database; create one from this folder, "
+                + "in another terminal, with: mpp users add NAME");
         return api;
     }
 }

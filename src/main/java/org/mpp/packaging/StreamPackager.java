@@ -170,7 +170,10 @@ public final class StreamPackager {
             CmafTrack audio = audioSource == null ? null : byId.get(audioSource.id());
             variants.add(new HlsPlaylists.Variant(video, audio));
             if (audio != null) {
-                audioNames.put(audio, "AAC " + r.rendition().spec().audioBitrate() + " kb/s");
+                // One NAME in every audio group: RFC 8216 4.3.4.1.1 wants each group of a TYPE to have the same members with
+                // identical attributes but URI and CHANNELS; hls.js before 1.5 (the dashboard's 1.4.12) stops with a fatal
+                // audioTrackLoadError when a switch to a rendition of another audio bit rate finds no track of the same name.
+                audioNames.put(audio, "AAC");
             }
         }
         for (CmafTrack t : byId.values()) {

@@ -48,6 +48,12 @@ public final class ApiSessionStore {
                 .fetchOptional(r -> new Session(r.value1(), r.value2()));
     }
 
+    /** Ends every session of {@code username} except the one of {@code keepToken} (after a password change); how many ended. */
+    public int closeOthers(String username, String keepToken) {
+        byte[] keep = Tokens.sha256(keepToken == null ? "" : keepToken);
+        return dsl.deleteFrom(APISESSION).where(APISESSION.USERNAME.eq(username), APISESSION.SESSIONHASH.ne(keep)).execute();
+    }
+
     /** Ends a session (logout); false when it did not exist. */
     public boolean close(String token) {
         return token != null && dsl.deleteFrom(APISESSION).where(APISESSION.SESSIONHASH.eq(Tokens.sha256(token))).execute() == 1;

@@ -19,10 +19,10 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * variables {@code MPP_CHROMIUM} and {@code MPP_CHROMEDRIVER} point elsewhere. Selenium Manager is never asked for
  * anything: both paths are given explicitly, so nothing is downloaded.
  */
-record BrowserSetup(Path chromium, Path chromedriver, Path hlsJs, Path dashJs) {
+public record BrowserSetup(Path chromium, Path chromedriver, Path hlsJs, Path dashJs) {
 
     /** The defaults, with the environment's overrides; players relative to the Maven base directory. */
-    static BrowserSetup fromEnvironment() {
+    public static BrowserSetup fromEnvironment() {
         Path base = Path.of(System.getProperty("basedir", "."));
         Path players = base.resolve("src/test/players/node_modules");
         return new BrowserSetup(
@@ -34,17 +34,23 @@ record BrowserSetup(Path chromium, Path chromedriver, Path hlsJs, Path dashJs) {
 
     /** What is missing, each with how to get it; empty when everything is in place. */
     List<String> missing() {
+        List<String> out = missingBrowser();
+        for (Path player : List.of(hlsJs, dashJs)) {
+            if (!Files.isRegularFile(player)) {
+                out.add(player + " (npm ci in src/test/players)");
+            }
+        }
+        return out;
+    }
+
+    /** What the browser alone needs (the dashboard brings its own player): empty when Chromium and its driver are there. */
+    public List<String> missingBrowser() {
         List<String> out = new ArrayList<>();
         if (!Files.isExecutable(chromium)) {
             out.add(chromium + " (apt-get install chromium, or set MPP_CHROMIUM)");
         }
         if (!Files.isExecutable(chromedriver)) {
             out.add(chromedriver + " (apt-get install chromium-driver, or set MPP_CHROMEDRIVER)");
-        }
-        for (Path player : List.of(hlsJs, dashJs)) {
-            if (!Files.isRegularFile(player)) {
-                out.add(player + " (npm ci in src/test/players)");
-            }
         }
         return out;
     }
@@ -55,7 +61,7 @@ record BrowserSetup(Path chromium, Path chromedriver, Path hlsJs, Path dashJs) {
     }
 
     /** Starts chromedriver and a headless Chromium with sound muted and autoplay allowed. */
-    ChromeDriver startDriver(Duration scriptTimeout) {
+    public ChromeDriver startDriver(Duration scriptTimeout) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
         // Root in a container: no sandbox; /dev/shm is small there.
