@@ -176,8 +176,9 @@ final class Stills {
 
     /**
      * Writes the poster and the sprite sheets into {@code dir} from the pictures the transcodes kept in {@code shotDirs}
-     * ({@link #plan}); empty, with nothing written, when any picture of the layout for {@code durationSeconds} is missing
-     * there (a segment encoded by an older node, or the length measured otherwise).
+     * ({@link #plan}; a folder that does not exist holds none); empty, with nothing written, when any picture of the
+     * layout for {@code durationSeconds} is missing there (a segment encoded by an older node, or the length measured
+     * otherwise).
      */
     static Optional<Thumbnails> assemble(List<Path> shotDirs, double durationSeconds, double thumbnailSeconds, Path dir, Cancellation cancel) {
         Map<Integer, Path> tileFiles = new HashMap<>();
@@ -186,7 +187,7 @@ final class Stills {
         int[] posterSize = null;
         for (Path d : shotDirs) {
             if (!Files.isDirectory(d)) {
-                return Optional.empty();
+                continue; // A segment no still fell in has no folder; one that is missing shows below as a missing tile.
             }
             try (Stream<Path> files = Files.list(d)) {
                 for (Path f : files.toList()) {

@@ -81,6 +81,14 @@ class StillShotsTest {
     }
 
     @Test
+    void aSegmentThatTookNoStillHasNoFolderAndTheRestAreAssembled() throws IOException {
+        List<Path> withOneWithout = new ArrayList<>(shotDirs);
+        withOneWithout.add(dir.resolve("a segment no tile or poster fell in"));
+
+        assertThat(media.assembleStills(withOneWithout, SECONDS, EVERY, dir.resolve("out"), Cancellation.none())).isPresent();
+    }
+
+    @Test
     void aSegmentWithoutItsStillsLeavesThemToTheRenditionsAndWritesNothing() throws IOException {
         List<Path> withoutOne = new ArrayList<>(shotDirs);
         withoutOne.set(1, dir.resolve("an older node's segment"));

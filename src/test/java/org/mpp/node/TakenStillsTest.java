@@ -33,12 +33,13 @@ class TakenStillsTest {
     void eachThumbnailShowsTheFrameAtItsStartAsTheTranscodesTookIt() throws Exception {
         Settings settings = Settings.from(ConfigFactory.parseString("""
                 mpp.work.dir = "%s"
-                mpp.media.segment-seconds = 4
+                mpp.media.segment-seconds = 3
                 mpp.node.poll-millis = 50
                 """.formatted(dir.resolve("work"))).withFallback(ConfigFactory.defaultReference()).resolve());
         JobView done;
         try (Node node = Node.builder(settings).build()) {
             MppClient client = MppClient.create(node.database(), settings);
+            // Segments of 0-3, 3-6, 6-9 and 9-13 s: tiles at 0, 5 and 10 s, the poster at 1.3 s; the third segment takes none.
             UUID job = client.submit(SyntheticMedia.builder().seconds(13).noAudio().write(dir.resolve("t.mp4")), 0);
             node.start();
             await().atMost(Duration.ofSeconds(90)).until(() -> client.job(job).orElseThrow().finished());
