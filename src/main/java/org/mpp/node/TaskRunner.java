@@ -11,9 +11,11 @@ import org.mpp.media.BadInputException;
 import org.mpp.media.CancelledException;
 import org.mpp.media.DiskFullException;
 import org.mpp.media.MediaException;
+import org.mpp.store.Claim;
 import org.mpp.store.JobStore;
 import org.mpp.store.LostClaimException;
 import org.mpp.store.Policies;
+import org.mpp.store.Status;
 import org.mpp.store.TaskStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +87,7 @@ final class TaskRunner {
                 failStalled(ctx, what, "", policies);
             } else if (ctx.lost.get()) {
                 log.warn("Stopped {}: the claim was lost to another node", what);
+                cleanUpIfJobEnded(c, what);
             } else if (ctx.stopping.get()) {
                 log.info("Releasing {}: the node is stopping", what);
                 retrying("release " + what, () -> {
@@ -96,6 +99,7 @@ final class TaskRunner {
             }
         } catch (LostClaimException e) {
             log.warn("Dropped {}: {}", what, e.getMessage());
+            cleanUpIfJobEnded(c, what);
         } catch (BadInputException e) {
             fail(ctx, what, e, true, policies);
         } catch (Throwable e) {
@@ -176,10 +180,28 @@ final class TaskRunner {
             outcome = retrying("record the failure of " + what, () -> tasks.fail(ctx.claim, reason, permanent, policies.failureTolerance()));
         } catch (LostClaimException lost) {
             log.warn("Not recording the failure of {}: {}", what, lost.getMessage());
+            cleanUpIfJobEnded(ctx.claim, what);
             return;
         }
         if (outcome == TaskStore.Outcome.JOB_FAILED) {
             quarantine(ctx.claim.job());
+        }
+    }
+
+    /**
+     * After a lost claim: when the job failed or was deleted meanwhile, removes its ingest and transcode folders again.
+     * The node that failed it purged them, but this worker may have written into them since (a sibling segment's
+     * transcode that was claimed before the failure and got as far as creating its files after the purge), and
+     * nothing else would remove them.
+     */
+    private void cleanUpIfJobEnded(Claim c, String what) {
+        try {
+            var job = jobs.job(c.job());
+            if (job.isEmpty() || job.get().status() == Status.FAILED) {
+                folders.purge(c.job());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not remove what {} left in the work folder: {}", what, e.toString());
         }
     }
 
