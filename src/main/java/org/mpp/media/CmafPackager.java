@@ -13,6 +13,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.mpp.Rational;
+import org.mpp.Threads;
 import org.mpp.media.CmafTrack.CmafSegment;
 import org.mpp.media.CmafTrack.Kind;
 
@@ -61,7 +62,7 @@ final class CmafPackager {
             threads.add(t);
             t.start();
         }
-        joinAll(threads);
+        Threads.joinAll(threads); // They write into the package's folder: all end before it is published or removed.
         // A real failure before a cancellation: the cancellation may be its consequence.
         for (boolean cancellations : new boolean[] {false, true}) {
             for (Throwable e : failed) {
@@ -77,23 +78,6 @@ final class CmafPackager {
         tracks.add(leader);
         tracks.addAll(List.of(copied));
         return tracks;
-    }
-
-    /** Waits for every thread to end, even when interrupted (they write into the package's folder); keeps the interrupt. */
-    private static void joinAll(List<Thread> threads) {
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static CmafTrack copy(MediaEngine.TrackSource source, int type, Cuts cuts, Path dir, Cancellation cancel) {

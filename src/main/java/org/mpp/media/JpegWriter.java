@@ -34,10 +34,14 @@ final class JpegWriter {
 
     /** Encodes {@code picture} (yuvj420p, as {@link #scaleChain} makes it) and writes it to {@code target}. */
     static void write(AVFrame picture, Path target) {
-        byte[] jpeg = encode(picture, target);
+        writeAtomically(encode(picture, target), target);
+    }
+
+    /** Writes {@code bytes} under a hidden temporary name beside {@code target}, then renames it onto {@code target}. */
+    static void writeAtomically(byte[] bytes, Path target) {
         Path temp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
-            Files.write(temp, jpeg);
+            Files.write(temp, bytes);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             try {

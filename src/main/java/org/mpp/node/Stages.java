@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.mpp.Names;
+import org.mpp.Threads;
 import org.mpp.config.Settings;
 import org.mpp.ladder.OutputSpec;
 import org.mpp.ladder.Rendition;
@@ -278,7 +279,8 @@ final class Stages {
                 threads.add(t);
                 t.start();
             }
-            joinAll(threads);
+            // The threads hold the shared audio: they must end before it is freed.
+            Threads.joinAll(threads);
         } finally {
             tracks.values().forEach(SharedAudio::close);
         }
@@ -308,22 +310,6 @@ final class Stages {
             } catch (IOException ignored) {
                 // The job's folder is purged with the export anyway.
             }
-        }
-    }
-
-    private static void joinAll(List<Thread> threads) {
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true; // The threads hold the shared audio: they must end before it is freed.
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 
