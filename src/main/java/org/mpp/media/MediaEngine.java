@@ -151,16 +151,13 @@ public final class MediaEngine {
     public List<EncodedSegment> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
             Function<Rendition, Path> outputFor, boolean strict, Progress progress, Cancellation cancel) {
         return transcode(segmentFile, segment, info, renditions, outputFor, strict, settings.decoderThreads(), settings.encoderThreads(),
-                progress, cancel);
+                List.of(), progress, cancel);
     }
 
-    /** As above, with {@code decoderThreads} for the decoder and {@code encoderThreads} for each encoder (both at least 1). */
-    public List<EncodedSegment> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
-            Function<Rendition, Path> outputFor, boolean strict, int decoderThreads, int encoderThreads, Progress progress, Cancellation cancel) {
-        return transcode(segmentFile, segment, info, renditions, outputFor, strict, decoderThreads, encoderThreads, List.of(), progress, cancel);
-    }
-
-    /** As above, also taking {@code shots} ({@link #stillShots}) from the renditions' pictures as they are encoded. */
+    /**
+     * As above, with {@code decoderThreads} for the decoder and {@code encoderThreads} for each encoder (both at least 1),
+     * also taking {@code shots} ({@link #stillShots}) from the renditions' pictures as they are encoded.
+     */
     public List<EncodedSegment> transcode(Path segmentFile, Segment segment, MediaInfo info, List<Rendition> renditions,
             Function<Rendition, Path> outputFor, boolean strict, int decoderThreads, int encoderThreads, List<StillShot> shots,
             Progress progress, Cancellation cancel) {

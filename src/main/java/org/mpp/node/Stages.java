@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.mpp.Names;
 import org.mpp.Threads;
 import org.mpp.config.Settings;
@@ -105,17 +106,15 @@ final class Stages {
         // Each segment is queued as soon as the cut has written it: its transcode (on any node) starts while the cut goes
         // on, so what no other node can speed up before the first encode is the probe and one segment's cut.
         String mediaInfo = info.toJson();
+        Function<Segment, String> row = s -> new SegmentTask(c.attempt(), s, renditions, verify).toJson();
         List<Segment> segments = media.split(probed, verify, dir, ctx.progress(), ctx.cancel, s -> {
             TaskRunner.retrying("queue segment " + s.index() + " of job " + c.job(), () -> {
-                tasks.queueSegment(c, mediaInfo, s.index(), new SegmentTask(c.attempt(), s, renditions, verify).toJson());
+                tasks.queueSegment(c, mediaInfo, s.index(), row.apply(s));
                 return null;
             }, TaskRunner.COMPLETION_ATTEMPTS);
             segmentQueued.run();
         });
-        List<String> rows = new ArrayList<>();
-        for (Segment s : segments) {
-            rows.add(new SegmentTask(c.attempt(), s, renditions, verify).toJson());
-        }
+        List<String> rows = segments.stream().map(row).toList();
         boolean exportQueued = TaskRunner.retrying("record the ingest of job " + c.job(), () -> tasks.completeIngest(c, mediaInfo, rows),
                 TaskRunner.COMPLETION_ATTEMPTS);
         log.info("Ingested job {} ({}): {} segment(s), renditions {}{}", c.job(), job.sourceName(), segments.size(),

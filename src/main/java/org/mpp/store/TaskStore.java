@@ -135,7 +135,7 @@ public final class TaskStore {
             if (!mediaInfo.equals(job.getMediainfo())) {
                 tx.update(JOB).set(JOB.MEDIAINFO, mediaInfo).where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
             }
-            insertSegments(tx, c, job, List.of(part), List.of(segment));
+            insertSegments(tx, c, job, part, List.of(segment));
             return null;
         });
     }
@@ -154,11 +154,7 @@ public final class TaskStore {
         Sql.tx(dsl, tx -> {
             var job = lockJob(tx, c);
             complete(tx, c);
-            List<Integer> parts = new ArrayList<>();
-            for (int i = 0; i < segments.size(); i++) {
-                parts.add(i);
-            }
-            insertSegments(tx, c, job, parts, segments);
+            insertSegments(tx, c, job, 0, segments);
             tx.update(JOB).set(JOB.MEDIAINFO, mediaInfo).set(JOB.SEGMENTS, segments.size()).set(JOB.PROGRESS, 0.1)
                     .where(JOB.JOBUUID.eq(Uuids.bytes(c.job()))).execute();
             moveJob(tx, c.job(), Status.TRANSCODING);
@@ -169,18 +165,19 @@ public final class TaskStore {
         return !finishIfTranscoded(Set.of(c.job())).isEmpty();
     }
 
-    /** Inserts the transcode tasks of {@code parts} that the job does not have yet. */
-    private static void insertSegments(DSLContext tx, Claim c, org.mpp.store.schema.tables.records.JobRecord job, List<Integer> parts,
+    /** Inserts the transcode tasks of parts {@code firstPart}, {@code firstPart + 1}, ... ({@code infos}) that the job does not have yet. */
+    private static void insertSegments(DSLContext tx, Claim c, org.mpp.store.schema.tables.records.JobRecord job, int firstPart,
             List<String> infos) {
         Set<Integer> present = new HashSet<>(tx.select(TRANSCODEJOB.SEGMENTPART).from(TRANSCODEJOB)
                 .where(TRANSCODEJOB.FK_JOBUUID.eq(Uuids.bytes(c.job()))).fetch(TRANSCODEJOB.SEGMENTPART));
-        for (int i = 0; i < parts.size(); i++) {
-            if (present.contains(parts.get(i))) {
+        for (int i = 0; i < infos.size(); i++) {
+            int part = firstPart + i;
+            if (present.contains(part)) {
                 continue;
             }
             // availableAt on the UTC clock: the column's default is the server's local time. The attempt counter
             // starts above every attempt a deleted segment row of this job reached (a retry deletes them).
-            tx.insertInto(TRANSCODEJOB).set(TRANSCODEJOB.FK_JOBUUID, Uuids.bytes(c.job())).set(TRANSCODEJOB.SEGMENTPART, parts.get(i))
+            tx.insertInto(TRANSCODEJOB).set(TRANSCODEJOB.FK_JOBUUID, Uuids.bytes(c.job())).set(TRANSCODEJOB.SEGMENTPART, part)
                     .set(TRANSCODEJOB.SEGMENTINFO, infos.get(i)).set(TRANSCODEJOB.PRIORITY, job.getPriority())
                     .set(TRANSCODEJOB.PAUSED, job.getPaused()).set(TRANSCODEJOB.ATTEMPT, job.getAttemptfloor())
                     .set(TRANSCODEJOB.AVAILABLEAT, Sql.now()).execute();
