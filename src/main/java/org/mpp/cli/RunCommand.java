@@ -60,6 +60,8 @@ final class RunCommand implements Callable<Integer> {
                     failed++;
                 }
             }
+            // The node's workers polled before the files were there: they start now, not at their next poll.
+            node.wake();
             for (Map.Entry<UUID, String> job : submitted.entrySet()) {
                 ProgressLine line = new ProgressLine(job.getValue(), System.err);
                 JobView done;

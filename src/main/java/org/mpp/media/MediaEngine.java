@@ -122,18 +122,19 @@ public final class MediaEngine {
      * of two.
      */
     public List<Segment> split(Probed probed, boolean checkStructure, Path outDir, Progress progress, Cancellation cancel) {
-        return split(probed, checkStructure, outDir, progress, cancel, segment -> { });
+        return split(probed, settings.segmentSeconds(), checkStructure, outDir, progress, cancel, segment -> { });
     }
 
     /**
-     * As above, telling {@code written} of each segment as soon as its file is complete (in order, on the calling thread;
-     * not of a segment widened at an open-GOP cut, which is checked after the cut and only returned), so that its
-     * transcode can start while the cut goes on. What {@code written} throws ends the cut and is thrown here.
+     * As above, into segments of about {@code segmentSeconds} instead of the configured length, telling {@code written}
+     * of each segment as soon as its file is complete (in order, on the calling thread; not of a segment widened at an
+     * open-GOP cut, which is checked after the cut and only returned), so that its transcode can start while the cut goes
+     * on. What {@code written} throws ends the cut and is thrown here.
      */
-    public List<Segment> split(Probed probed, boolean checkStructure, Path outDir, Progress progress, Cancellation cancel,
-            java.util.function.Consumer<Segment> written) {
+    public List<Segment> split(Probed probed, double segmentSeconds, boolean checkStructure, Path outDir, Progress progress,
+            Cancellation cancel, java.util.function.Consumer<Segment> written) {
         return times.time(Phase.SPLIT, () -> Segmenter.split(probed.source, probed.info(), probed.scanned.index(), outDir,
-                settings.segmentSeconds(), settings.decoderThreads(), settings.limits(), checkStructure, progress, cancel, written));
+                segmentSeconds, settings.decoderThreads(), settings.limits(), checkStructure, progress, cancel, written));
     }
 
     /** One rendition's encoded segment: where it is and how many frames it holds. */

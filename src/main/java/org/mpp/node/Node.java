@@ -136,12 +136,13 @@ public final class Node implements AutoCloseable {
         this.nodes = new NodeStore(db);
         this.control = new ControlStore(db);
         db.timeStatements(times, Node::statementPhase);
-        TranscodeThreads transcodeThreads = new TranscodeThreads(settings.media(), Runtime.getRuntime().availableProcessors());
+        TranscodeThreads transcodeThreads = new TranscodeThreads(settings.media(), Runtime.getRuntime().availableProcessors(),
+                settings.node().roles().transcode());
         this.media = new MediaEngine(mediaSettings(settings, transcodeThreads), times);
         this.audioAhead = new AudioAhead(media, named("mpp-audio-ahead"));
         this.meters = new NodeMeters(io.micrometer.core.instrument.Metrics.globalRegistry);
         this.stages = new Stages(media, folders, jobs, tasks, control, audioAhead, transcodeThreads, settings.packaging(), meters,
-                () -> wake(Stage.TRANSCODE));
+                () -> wake(Stage.TRANSCODE), new SegmentLength(settings.media()), this::clusterTranscodeWorkers);
         this.roomToClaim = WorkFolderSpace.forNode(folders, settings.work().minFreeBytes());
         this.webhooks = new org.mpp.webhooks.WebhookSender(new org.mpp.store.WebhookStore(db), id, settings.webhooks());
         this.watch = settings.work().watch() ? new WatchFolder(folders.sourceDir(), jobs, settings.work().watchSettle(), System::nanoTime,
@@ -165,6 +166,17 @@ public final class Node implements AutoCloseable {
         Settings.Media m = s.media();
         int workers = Math.max(1, s.node().roles().transcode());
         return m.withThreads(threads.decoderFor(workers), threads.encoderFor(workers));
+    }
+
+    /**
+     * The transcode workers of the cluster's nodes that take work (authorised, not told to terminate; silent ones are
+     * purged by housekeeping), from their {@code node.roles}: what a job's segments are shared out among. This node's
+     * own count at least, should its row be missing.
+     */
+    private int clusterTranscodeWorkers() {
+        long others = nodes.list().stream().filter(n -> !n.uuid().equals(id) && n.authorised() && !n.terminate())
+                .mapToLong(n -> org.mpp.store.NodeType.workers(n.roles(), org.mpp.store.NodeType.TRANSCODE)).sum();
+        return (int) Math.min(Integer.MAX_VALUE, settings.node().roles().transcode() + others);
     }
 
     public UUID id() {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.mpp.Names;
 import org.mpp.Threads;
 import org.mpp.config.Settings;
@@ -60,11 +61,19 @@ final class Stages {
     private final Settings.Packaging packaging;
     private final StreamPackager packager;
     private final Runnable segmentQueued;
+    private final SegmentLength segmentLength;
+    private final IntSupplier transcodeWorkers;
 
-    /** @param segmentQueued called when an ingest has queued a segment (to wake this node's idle transcode workers) */
+    /**
+     * @param segmentQueued called when an ingest has queued a segment (to wake this node's idle transcode workers)
+     * @param transcodeWorkers the cluster's transcode workers now, which an ingest shares the source's segments among
+     */
     Stages(MediaEngine media, WorkFolders folders, JobStore jobs, TaskStore tasks, ControlStore control, AudioAhead audioAhead,
-            TranscodeThreads transcodeThreads, Settings.Packaging packaging, NodeMeters meters, Runnable segmentQueued) {
+            TranscodeThreads transcodeThreads, Settings.Packaging packaging, NodeMeters meters, Runnable segmentQueued,
+            SegmentLength segmentLength, IntSupplier transcodeWorkers) {
         this.media = media;
+        this.segmentLength = segmentLength;
+        this.transcodeWorkers = transcodeWorkers;
         this.segmentQueued = segmentQueued;
         this.meters = meters;
         this.folders = folders;
@@ -107,7 +116,8 @@ final class Stages {
         // on, so what no other node can speed up before the first encode is the probe and one segment's cut.
         String mediaInfo = info.toJson();
         Function<Segment, String> row = s -> new SegmentTask(c.attempt(), s, renditions, verify).toJson();
-        List<Segment> segments = media.split(probed, verify, dir, ctx.progress(), ctx.cancel, s -> {
+        double seconds = segmentLength.seconds(info.video().duration().toDouble(), transcodeWorkers.getAsInt());
+        List<Segment> segments = media.split(probed, seconds, verify, dir, ctx.progress(), ctx.cancel, s -> {
             TaskRunner.retrying("queue segment " + s.index() + " of job " + c.job(), () -> {
                 tasks.queueSegment(c, mediaInfo, s.index(), row.apply(s));
                 return null;
@@ -146,7 +156,9 @@ final class Stages {
         if (!shots.isEmpty()) {
             Files.createDirectories(stills);
         }
-        try (TranscodeThreads.Share share = transcodeThreads.start()) {
+        // The job's last segment ends where the video does (Segmenter): nothing more of the job is to run beside it.
+        boolean last = task.segment().to().compareTo(info.video().end()) >= 0;
+        try (TranscodeThreads.Share share = transcodeThreads.start(last)) {
             long t0 = System.nanoTime();
             List<MediaEngine.EncodedSegment> encoded = media.transcode(segmentFile, task.segment(), info, task.renditions(),
                     r -> folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()), task.verify(), share.decoder(),

@@ -5,19 +5,28 @@ import org.mpp.config.Settings;
 
 /**
  * How many threads a segment's decoder and each of its encoders get: the configured numbers, or where those are 0,
- * the node's cores shared among the transcodes running when the segment starts. Two segments at once get a core's
- * share each (on 2 cores, one thread per encoder: the segments keep both cores busy between them, as the encoders'
- * own frame threads do not quite), and a segment alone, a short job's only one or a job's last, gets every core
- * instead of idling one. Thread-safe.
+ * the node's cores shared among the transcodes expected to run beside it for its whole length.
+ *
+ * <p>A segment that is not its job's last expects as many transcodes as the node has transcode workers: more of its job
+ * follows, and the job's segments come in whole waves of the workers ({@link SegmentLength}). Counting only the
+ * transcodes running when it starts was wrong there: a job's first segment, claimed while the next was still being cut,
+ * got every core, then ran beside that next one, and the cores were oversubscribed (2 cores: a 30 s clip in two 15 s
+ * segments took 31.7 s that way, 26.5 s with one thread each). A job's last segment counts only the transcodes running
+ * when it starts: alone (a short clip's only segment, or a node's one task) it gets every core instead of idling some.
+ * With one thread per encoder (2 cores, 2 workers) the segments keep both cores busy between them, as the encoders' own
+ * frame threads do not quite. Thread-safe.
  */
 final class TranscodeThreads {
     private final int cores;
     private final int decoder;
     private final int encoder;
+    private final int workers;
     private final AtomicInteger running = new AtomicInteger();
 
-    TranscodeThreads(Settings.Media media, int cores) {
+    /** @param workers the node's transcode workers: the transcodes that can run at once */
+    TranscodeThreads(Settings.Media media, int cores, int workers) {
         this.cores = Math.max(1, cores);
+        this.workers = Math.max(1, workers);
         this.decoder = media.decoderThreads();
         this.encoder = media.encoderThreads();
     }
@@ -30,10 +39,15 @@ final class TranscodeThreads {
         }
     }
 
-    /** Counts a transcode starting now and gives its threads. */
-    Share start() {
-        int concurrent = running.incrementAndGet();
-        return new Share(decoderFor(concurrent), encoderFor(concurrent), running::decrementAndGet);
+    /**
+     * Counts a transcode starting now and gives its threads.
+     *
+     * @param lastOfJob the segment is its job's last (or only) one: no more of the job is expected beside it
+     */
+    Share start(boolean lastOfJob) {
+        int running = this.running.incrementAndGet();
+        int concurrent = lastOfJob ? running : Math.max(running, workers);
+        return new Share(decoderFor(concurrent), encoderFor(concurrent), this.running::decrementAndGet);
     }
 
     /** A decoder's threads when {@code concurrent} transcodes share the cores (decoders gain little beyond 4). */

@@ -1,6 +1,5 @@
 package org.mpp.store;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -35,25 +34,34 @@ public enum NodeType {
     }
 
     /**
-     * The main role of a node whose {@code node.roles} reads like {@code "ingest=1,transcode=4,export=1"} (a role left
-     * out counts as 0 workers; a part that is not {@code role=number} is ignored); empty when it runs no worker.
+     * The main role of a node whose {@code node.roles} reads like {@code "ingest=1,transcode=4,export=1"} (see
+     * {@link #workers}); empty when it runs no worker.
      */
     public static Optional<NodeType> mainRole(String roles) {
-        int[] workers = new int[values().length];
+        return mainRole(workers(roles, INGEST), workers(roles, TRANSCODE), workers(roles, EXPORT));
+    }
+
+    /**
+     * How many workers of {@code role} a node's {@code node.roles} gives, e.g. 4 for transcode in
+     * {@code "ingest=1,transcode=4,export=1"}. A role left out counts as 0 workers; a part that is not {@code role=number}
+     * with a number of 0 or more is ignored (the column is the cluster's to edit).
+     */
+    public static int workers(String roles, NodeType role) {
+        int workers = 0;
         if (roles != null) {
             for (String part : roles.split(",")) {
                 String[] kv = part.split("=", 2);
-                if (kv.length != 2) {
+                if (kv.length != 2 || !kv[0].strip().equalsIgnoreCase(role.name())) {
                     continue;
                 }
                 try {
-                    NodeType role = valueOf(kv[0].strip().toUpperCase(Locale.ROOT));
-                    workers[role.ordinal()] = Integer.parseInt(kv[1].strip());
-                } catch (IllegalArgumentException e) {
-                    // Not one of ours ("gpu=1", "transcode=many"): the type follows from the parts that are.
+                    int n = Integer.parseInt(kv[1].strip());
+                    workers = n >= 0 ? n : workers;
+                } catch (NumberFormatException e) {
+                    // Not one of ours ("transcode=many"): as if left out.
                 }
             }
         }
-        return mainRole(workers[INGEST.ordinal()], workers[TRANSCODE.ordinal()], workers[EXPORT.ordinal()]);
+        return workers;
     }
 }

@@ -70,6 +70,36 @@ class MainTest {
     }
 
     @Test
+    void runStartsTheIngestAtOnceNotAtTheWorkersNextPoll() throws Exception {
+        // A cold `mpp run` as a user starts it (a new JVM): the node's workers look for work as they start, before the
+        // file is submitted. Without a wake after the submit the job waited for their next look: half a 500 ms poll on
+        // average with the defaults, the whole minute here.
+        Path clip = SyntheticMedia.builder().seconds(1).write(dir.resolve("clip.mp4"));
+        // 64 MiB of padding (an MP4 "free" box, which readers skip): its copy into the source folder takes long enough
+        // that the workers have looked for work before the job exists, as with a real upload's size.
+        try (var out = Files.newOutputStream(clip, java.nio.file.StandardOpenOption.APPEND)) {
+            int size = 64 << 20;
+            out.write(java.nio.ByteBuffer.allocate(8).putInt(size).put("free".getBytes(StandardCharsets.US_ASCII)).array());
+            out.write(new byte[size - 8]);
+        }
+        Path conf = dir.resolve("slow-poll.conf");
+        Files.writeString(conf, "mpp.work.dir = \"" + dir.resolve("work") + "\"\nmpp.node.poll-millis = 60000\n");
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                String.join(java.io.File.pathSeparator, org.mpp.testnode.NodeProcess.testClasspath()), "org.mpp.cli.Main", "run",
+                clip.toString(), "--config", conf.toString()));
+
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = p.waitFor();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        assertThat(exit).as(output).isZero();
+        assertThat(output).contains("clip720p30.mp4");
+        assertThat(seconds).as("well inside one 60 s poll: " + output).isLessThan(40);
+    }
+
+    @Test
     void transcodeOfGoodInputsExitsZero() throws IOException {
         Path good = SyntheticMedia.builder().seconds(1).write(dir.resolve("a.mp4"));
 

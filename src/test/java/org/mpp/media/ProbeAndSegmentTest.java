@@ -75,6 +75,19 @@ class ProbeAndSegmentTest {
     }
 
     @Test
+    void cutsFollowAGridOfTheTargetSoSegmentsAverageItBetweenKeyframes() throws IOException {
+        // Keyframes every 0.5 s (30 fps, GOP 15), a target of 1.25 s: each cut at the first keyframe at or after k x 1.25.
+        // Measuring each segment from the cut before it instead rounded every one up to 1.5 s.
+        Path f = SyntheticMedia.builder().seconds(7.5).gop(15).write(dir.resolve("g.mp4"));
+        MediaInfo info = Prober.probe(f, Cancellation.none());
+
+        List<Segment> segments = Segmenter.split(f, info, dir.resolve("seg"), 1.25, 0, Progress.NONE, Cancellation.none());
+
+        assertThat(segments).extracting(s -> s.from().toDouble()).containsExactly(0.0, 1.5, 2.5, 4.0, 5.0, 6.5);
+        assertThat(segments.stream().mapToLong(Segment::frames).sum()).isEqualTo(info.video().frameCount());
+    }
+
+    @Test
     void aShortTailJoinsThePreviousSegment() throws IOException {
         Path f = SyntheticMedia.builder().seconds(4.5).gop(15).write(dir.resolve("d.mp4"));
         MediaInfo info = Prober.probe(f, Cancellation.none());

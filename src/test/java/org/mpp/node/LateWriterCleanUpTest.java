@@ -47,8 +47,9 @@ class LateWriterCleanUpTest {
             MediaEngine media = new MediaEngine(settings.media());
             ControlStore control = new ControlStore(db);
             try (AudioAhead audio = new AudioAhead(media, Thread::new)) {
-                Stages stages = new Stages(media, folders, jobs, tasks, control, audio, new TranscodeThreads(settings.media(), 2),
-                        settings.packaging(), new NodeMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), () -> { });
+                Stages stages = new Stages(media, folders, jobs, tasks, control, audio, new TranscodeThreads(settings.media(), 2, 2),
+                        settings.packaging(), new NodeMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), () -> { },
+                        new SegmentLength(settings.media()), () -> 1);
                 TaskRunner runner = new TaskRunner(stages, tasks, folders, jobs, Duration.ofSeconds(30));
                 Claim sibling = segments.get(1);
 

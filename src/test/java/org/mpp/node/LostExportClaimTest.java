@@ -56,10 +56,11 @@ class LostExportClaimTest {
             tasks.release(stale);
             Claim current = tasks.claim(Stage.EXPORT, UUID.randomUUID(), 1, Duration.ofMinutes(1)).get(0);
             MediaEngine media = new MediaEngine(settings.media());
-            TranscodeThreads threads = new TranscodeThreads(settings.media(), 2);
+            TranscodeThreads threads = new TranscodeThreads(settings.media(), 2, 2);
             try (AudioAhead audio = new AudioAhead(media, Thread::new)) {
                 Stages stages = new Stages(media, new WorkFolders(settings.work()), jobs, tasks, new ControlStore(db), audio, threads, settings.packaging(),
-                        new NodeMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), () -> { });
+                        new NodeMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), () -> { },
+                        new SegmentLength(settings.media()), () -> 1);
 
                 assertThatThrownBy(() -> stages.export(new TaskContext(stale, tasks, Duration.ofMinutes(20), System::nanoTime))).isInstanceOf(LostClaimException.class);
             }

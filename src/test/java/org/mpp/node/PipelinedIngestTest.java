@@ -50,7 +50,7 @@ class PipelinedIngestTest {
             UUID otherNode = UUID.randomUUID();
             try (AudioAhead audio = new AudioAhead(media, Thread::new)) {
                 Stages stages = new Stages(media, new WorkFolders(settings.work()), jobs, tasks, control, audio,
-                        new TranscodeThreads(settings.media(), 2), settings.packaging(),
+                        new TranscodeThreads(settings.media(), 2, 2), settings.packaging(),
                         new NodeMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), () -> {
                             var j = jobs.job(job).orElseThrow();
                             // Another node takes the segment at once (and says it is done: no file is needed for that).
@@ -58,7 +58,7 @@ class PipelinedIngestTest {
                             claimed.forEach(tasks::completeTranscode);
                             seen.add(new Seen(j.status(), tasks.segments(job).size(), j.mediaInfo() != null,
                                     claimed.stream().map(Claim::segmentPart).toList()));
-                        });
+                        }, new SegmentLength(settings.media()), () -> 1);
                 Claim ingest = tasks.claim(Stage.INGEST, UUID.randomUUID(), 1, Duration.ofMinutes(1)).get(0);
 
                 stages.ingest(new TaskContext(ingest, tasks, Duration.ofMinutes(20), System::nanoTime), control.policies());
