@@ -83,7 +83,7 @@ public final class Node implements AutoCloseable {
     private volatile boolean authorised = true;
     /** Monotonic time of this node's last start or lost heartbeat: others are judged only after a lease of contact. */
     private volatile long contactSince = System.nanoTime();
-    /** Monotonic time of this node's last successful heartbeat. */
+    /** Monotonic time at which this node sent its last heartbeat that got through. */
     private volatile long lastBeat = System.nanoTime();
     private ExecutorService heartbeat;
     private java.util.concurrent.ScheduledExecutorService housekeeper;
@@ -308,6 +308,11 @@ public final class Node implements AutoCloseable {
         Duration every = settings.node().heartbeat();
         while (!heartbeatDone) {
             try {
+                // Silence counts from when the last heartbeat that got through was sent (that is when it wrote the row's
+                // lastAccess), not from when its answer was read: a node frozen between the two read an answer from
+                // before its freeze, counted its silence from the thaw, and took the purge of its row for an operator's
+                // delete and stopped (ZombieTest, once in a CI run).
+                long sent = System.nanoTime();
                 NodeStore.Control c = nodes.heartbeat(id, currentJob());
                 long silent = System.nanoTime() - lastBeat;
                 if (!c.exists() && !stopping.get() && silent > policies.nodeTimeout().toNanos()) {
@@ -319,7 +324,7 @@ public final class Node implements AutoCloseable {
                     nodes.register(id, hostname(), rolesText(), version());
                     c = nodes.heartbeat(id, currentJob());
                 }
-                lastBeat = System.nanoTime();
+                lastBeat = sent;
                 if (!stopping.get() && (!c.exists() || c.terminate() || policies.terminateAll())) {
                     log.warn("Node {} stops: {}", id, !c.exists() ? "its row was deleted" : c.terminate() ? "terminate was set" : "terminateAll is on");
                     Thread t = new Thread(this::close, "mpp-stop");
