@@ -18,8 +18,8 @@ import org.mpp.config.Settings;
  *       GOP (or the configured length, where that is shorter still): a 10 s clip on two workers is cut in two of 5 s, a
  *       1 s clip stays whole.</li>
  * </ul>
- * Never more segments than {@code mpp.media.max-segments}. The cut then falls at the first keyframe at least this long after the last (media's Segmenter), so segments are as
- * even as the source's keyframes allow.
+ * Never more segments than {@code mpp.media.max-segments}. The cut then falls at the first keyframe at or after each
+ * multiple of this length (media's Segmenter), so segments are as even as the source's keyframes allow.
  */
 final class SegmentLength {
     private final double configuredSeconds;
