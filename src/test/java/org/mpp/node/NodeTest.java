@@ -90,6 +90,27 @@ class NodeTest {
     }
 
     @Test
+    void aSourceIsCutInWholeWavesOfTheClustersTranscodeWorkers() throws IOException {
+        build("mpp.media.segment-seconds = 4\nmpp.node.roles.transcode = 2\n");
+        Path clip = SyntheticMedia.builder().seconds(12).write(dir.resolve("c.mp4"));
+        org.mpp.store.TaskStore tasks = new org.mpp.store.TaskStore(node.database());
+        node.start();
+
+        UUID alone = client.submit(clip, 0);
+        assertThat(awaitFinished(alone).status()).isEqualTo(Status.COMPLETE);
+        assertThat(tasks.segments(alone)).as("this node's 2 workers: two of 6 s, not three of 4 s").hasSize(2);
+
+        NodeStore nodes = new NodeStore(node.database());
+        nodes.register(UUID.randomUUID(), "other", "ingest=0,transcode=2,export=0", "test");
+        UUID unauthorised = UUID.randomUUID();
+        nodes.register(unauthorised, "paused", "transcode=8", "test");
+        nodes.setAuthorised(unauthorised.toString(), false);
+        UUID cluster = client.submit(clip, 0);
+        assertThat(awaitFinished(cluster).status()).isEqualTo(Status.COMPLETE);
+        assertThat(tasks.segments(cluster)).as("4 workers in the cluster that take work: four of 3 s").hasSize(4);
+    }
+
+    @Test
     void submittedFilesComeOutAsRenditionsAndTheWorkFoldersAreCleaned() throws IOException {
         build("");
         Path a = SyntheticMedia.builder().seconds(3).write(dir.resolve("a.mp4"));
