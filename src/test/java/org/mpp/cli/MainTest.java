@@ -84,12 +84,11 @@ class MainTest {
         }
         Path conf = dir.resolve("slow-poll.conf");
         Files.writeString(conf, "mpp.work.dir = \"" + dir.resolve("work") + "\"\nmpp.node.poll-millis = 60000\n");
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                String.join(java.io.File.pathSeparator, org.mpp.testnode.NodeProcess.testClasspath()), "org.mpp.cli.Main", "run",
-                clip.toString(), "--config", conf.toString()));
+        ProcessBuilder cold = org.mpp.testnode.NodeProcess.cli(List.of(), List.of(),
+                List.of("run", clip.toString(), "--config", conf.toString()));
 
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = cold.redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = p.waitFor();
         double seconds = (System.nanoTime() - t0) / 1e9;

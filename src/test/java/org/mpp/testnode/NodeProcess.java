@@ -84,18 +84,30 @@ public final class NodeProcess implements AutoCloseable {
         Path logback = Files.writeString(dir.resolve(name + "-logback.xml"), LOGBACK);
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
-        List<String> command = new ArrayList<>(launcher);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmFlags);
-        command.addAll(List.of("-Dlogback.configurationFile=" + logback, Main.class.getName(), "node", "--config", conf.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        // CLASSPATH instead of -cp: the test classpath can be longer than a command line may be.
-        pb.environment().put("CLASSPATH", String.join(File.pathSeparator, testClasspath()));
+        List<String> flags = new ArrayList<>(jvmFlags);
+        flags.add("-Dlogback.configurationFile=" + logback);
+        ProcessBuilder pb = cli(launcher, flags, List.of("node", "--config", conf.toString()));
         pb.environment().put("MALLOC_ARENA_MAX", "2");
         pb.directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
         ALIVE.add(p);
         return new NodeProcess(name, p, out, err);
+    }
+
+    /**
+     * {@code org.mpp.cli.Main ARGS} in a new JVM with {@code jvmFlags}, on the test classpath, started through
+     * {@code launcher} (such as {@code taskset -c 0}; empty for none).
+     */
+    public static ProcessBuilder cli(List<String> launcher, List<String> jvmFlags, List<String> args) {
+        List<String> command = new ArrayList<>(launcher);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags);
+        command.add(Main.class.getName());
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        // CLASSPATH instead of -cp: the test classpath can be longer than a command line may be.
+        pb.environment().put("CLASSPATH", String.join(File.pathSeparator, testClasspath()));
+        return pb;
     }
 
     public String name() {
