@@ -45,9 +45,9 @@ final class TranscodeThreads {
      * @param lastOfJob the segment is its job's last (or only) one: no more of the job is expected beside it
      */
     Share start(boolean lastOfJob) {
-        int running = this.running.incrementAndGet();
-        int concurrent = lastOfJob ? running : Math.max(running, workers);
-        return new Share(decoderFor(concurrent), encoderFor(concurrent), this.running::decrementAndGet);
+        int runningNow = running.incrementAndGet();
+        int concurrent = lastOfJob ? runningNow : Math.max(runningNow, workers);
+        return new Share(decoderFor(concurrent), encoderFor(concurrent), running::decrementAndGet);
     }
 
     /** A decoder's threads when {@code concurrent} transcodes share the cores (decoders gain little beyond 4). */
