@@ -207,6 +207,7 @@ final class Stages {
             return;
         }
         Path source = sourceOf(job);
+        Optional<SourceFiles.Identity> read = SourceFiles.Identity.of(source);
         Path out = folders.export(c.job());
         List<Path> exported = exportRenditions(ctx, rows, renditions, first.ingestAttempt(), source, info, out);
         List<StreamPackager.Rendered> rendered = new ArrayList<>();
@@ -232,7 +233,9 @@ final class Stages {
             tasks.completeExport(c, deliveredFiles);
             return null;
         }, TaskRunner.COMPLETION_ATTEMPTS);
-        Files.deleteIfExists(source);
+        if (read.isPresent() && !SourceFiles.deleteIfUnchanged(source, read.get()) && Files.exists(source)) {
+            log.info("Job {}: a new file took its source's name {} during the export; it stays", c.job(), source);
+        }
         folders.purge(c.job());
         deleteStaleTemporaries(out);
         if (!packaging.formats().contains(Settings.Format.MP4)) {
