@@ -1,11 +1,8 @@
 package org.mpp.media;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -16,7 +13,8 @@ import org.mpp.config.Settings;
 import org.mpp.ladder.Rendition;
 
 /**
- * Encodes one segment into every rendition, decoding it once.
+ * Encodes one segment into every rendition, decoding it once: the calling thread decodes, and each rendition scales
+ * and encodes on an {@link EncoderLane} of its own.
  *
  * <p>Output frames sit on a constant-rate grid of slots counted from the source's first frame: slot k of a
  * rendition at rate f shows the last source frame whose time is before (k + ½)/f. Frames are dropped or
@@ -24,88 +22,11 @@ import org.mpp.ladder.Rendition;
  * the slots whose frames it owns, segments join without gaps or overlaps.
  */
 final class SegmentTranscoder {
-    private static final Rational TIE = Rational.of(1, 1000);
-
     private SegmentTranscoder() {
     }
 
     /** What was encoded for one rendition: the file and its frame count. */
     record Encoded(Rendition rendition, Path file, long frames) {
-    }
-
-    /** One rendition's encoder state while a segment is being encoded. */
-    private static final class Output implements AutoCloseable {
-        final Rendition rendition;
-        final Rational rate;
-        final long firstSlot;
-        final long endSlot;
-        final Muxer muxer;
-        final VideoFilter filter;
-        final VideoEncoder encoder;
-        long nextSlot;
-        /** Slots one source frame may fill: its longest allowed time on screen, plus one for rounding. */
-        final long maxRepeats;
-        long repeats;
-        long repeatedGeneration = -1;
-        long filteredGeneration = -1;
-        AVFrame filtered;
-        /** The stills to take from this rendition's pictures, by slot. */
-        final ArrayDeque<StillShot> shots = new ArrayDeque<>();
-        private final Map<String, VideoFilter> stillScalers = new HashMap<>();
-
-        Output(Rendition r, long firstSlot, long endSlot, Path file, int gopFrames, int threads, int rotation, double maxGapSeconds) {
-            this.rendition = r;
-            this.maxRepeats = (long) Math.ceil(maxGapSeconds * r.frameRate().toDouble()) + 1;
-            this.rate = r.frameRate();
-            this.firstSlot = firstSlot;
-            this.endSlot = endSlot;
-            this.nextSlot = firstSlot;
-            this.muxer = Muxer.create(file, "mp4");
-            VideoFilter f = null;
-            VideoEncoder e = null;
-            try {
-                f = new VideoFilter(VideoFilter.uprightScaled(rotation, r.width(), r.height()), 1);
-                e = VideoEncoder.open(r, gopFrames, threads, muxer);
-            } catch (RuntimeException ex) {
-                if (f != null) {
-                    f.close();
-                }
-                muxer.close();
-                throw ex;
-            }
-            this.filter = f;
-            this.encoder = e;
-        }
-
-        /** The slot's threshold: a frame shown at or after (k + ½)/rate belongs to a later slot. */
-        Rational threshold(long slot) {
-            return Rational.of(2 * slot + 1, 2).times(rate.inverse());
-        }
-
-        /** Takes the stills planned for {@link #nextSlot} from {@link #filtered}. */
-        void takeStills() {
-            while (!shots.isEmpty() && shots.peek().slot() <= nextSlot) {
-                StillShot shot = shots.poll();
-                if (shot.slot() < nextSlot) {
-                    continue; // Not in this segment's slots: planned for another.
-                }
-                String chain = JpegWriter.scaleChain(shot.width(), shot.height());
-                AVFrame picture = stillScalers.computeIfAbsent(chain, c -> new VideoFilter(c, 1)).apply(filtered);
-                if (shot.jpeg()) {
-                    JpegWriter.write(picture, shot.file());
-                } else {
-                    RawPicture.write(picture, shot.file());
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            encoder.close();
-            filter.close();
-            muxer.close();
-            stillScalers.values().forEach(VideoFilter::close);
-        }
     }
 
     /** The first output slot at or after source time {@code t} (seconds from the video's first frame). */
@@ -138,21 +59,30 @@ final class SegmentTranscoder {
             boolean strict, Settings.Limits limits, List<StillShot> shots, Progress progress, Cancellation cancel) {
         long maxPixels = limits.maxPixels();
         Rational videoStart = info.video().start();
-        List<Output> outputs = new ArrayList<>();
+        List<EncoderLane> lanes = new ArrayList<>();
         AVPacket pkt = avcodec.av_packet_alloc();
         AVFrame decoded = avutil.av_frame_alloc();
         AVFrame held = avutil.av_frame_alloc();
         String what = "Transcoding segment " + segment.index() + " of " + info.file();
         try (Demuxer in = Demuxer.open(segmentFile);
                 Decoder dec = Decoder.open(in.stream(0), decoderThreads, false, segmentFile.toString(), maxPixels)) {
-            for (Rendition r : renditions) {
+            List<StillShot> sorted = shots.stream().sorted(java.util.Comparator.comparingLong(StillShot::slot)).toList();
+            for (int i = 0; i < renditions.size(); i++) {
+                Rendition r = renditions.get(i);
                 long first = firstSlot(segment.from().minus(videoStart), r.frameRate());
                 long end = firstSlot(segment.to().minus(videoStart), r.frameRate());
-                outputs.add(new Output(r, first, end, outputFor.apply(r),
+                RenditionOutput o = new RenditionOutput(r, first, end, outputFor.apply(r),
                         VideoEncoder.gopFrames(r.frameRate(), gopSeconds), encoderThreads, info.video().rotation(),
-                        limits.maxFrameGapSeconds()));
+                        limits.maxFrameGapSeconds());
+                int index = i;
+                sorted.stream().filter(shot -> shot.rendition() == index).forEach(o.shots::add);
+                try {
+                    lanes.add(new EncoderLane(o, what));
+                } catch (RuntimeException | Error e) {
+                    o.close();
+                    throw e;
+                }
             }
-            shots.stream().sorted(java.util.Comparator.comparingLong(StillShot::slot)).forEach(shot -> outputs.get(shot.rendition()).shots.add(shot));
             SegmentClock clock = null;
             long generation = -1;
             Rational lastTime = null;
@@ -203,9 +133,9 @@ final class SegmentTranscoder {
                     if (generation < 0) {
                         avutil.av_frame_move_ref(held, decoded);
                         generation++;
-                        emitUntil(outputs, t, held, generation, what);
+                        emitUntil(lanes, t, held, generation);
                     } else {
-                        emitUntil(outputs, t, held, generation, what);
+                        emitUntil(lanes, t, held, generation);
                         avutil.av_frame_unref(held);
                         avutil.av_frame_move_ref(held, decoded);
                         generation++;
@@ -219,21 +149,15 @@ final class SegmentTranscoder {
             if (owned < segment.frames()) {
                 throw new BadInputException(what + ": decoded " + owned + " of " + segment.frames() + " frames");
             }
-            emitUntil(outputs, null, held, generation, what);
+            emitUntil(lanes, null, held, generation);
             List<Encoded> result = new ArrayList<>();
-            for (Output o : outputs) {
-                o.encoder.encode(null, 0);
-                if (o.encoder.packets() != o.endSlot - o.firstSlot) {
-                    throw new MediaException(what + ": " + o.rendition.label() + " got " + o.encoder.packets()
-                            + " packets for " + (o.endSlot - o.firstSlot) + " frames");
-                }
-                o.muxer.finish();
-                result.add(new Encoded(o.rendition, o.muxer.target(), o.endSlot - o.firstSlot));
+            for (EncoderLane lane : lanes) {
+                result.add(lane.finish());
             }
             return result;
         } finally {
-            for (Output o : outputs) {
-                o.close();
+            for (EncoderLane lane : lanes) {
+                lane.close();
             }
             avcodec.av_packet_free(pkt);
             avutil.av_frame_free(decoded);
@@ -241,32 +165,10 @@ final class SegmentTranscoder {
         }
     }
 
-    /**
-     * Fills every slot whose threshold is at or before {@code t} (all remaining slots when t is null) with
-     * {@code frame}. A frame within {@link #TIE} of a threshold counts as at it: segment files round times to the
-     * millisecond, and an exact tie (30 fps into 15) must not flip with the rounding.
-     */
-    private static void emitUntil(List<Output> outputs, Rational t, AVFrame frame, long generation, String what) {
-        Rational late = t == null ? null : t.plus(TIE);
-        for (Output o : outputs) {
-            while (o.nextSlot < o.endSlot && (late == null || o.threshold(o.nextSlot).compareTo(late) <= 0)) {
-                if (o.repeatedGeneration != generation) {
-                    o.repeatedGeneration = generation;
-                    o.repeats = 0;
-                }
-                if (++o.repeats > o.maxRepeats) {
-                    throw new BadInputException(String.format(java.util.Locale.ROOT, "%s: one source frame would fill more than "
-                            + "%d frames of %s (%.1f s), longer than mpp.media.max-frame-gap-seconds allows", what,
-                            o.maxRepeats - 1, o.rendition.label(), (o.maxRepeats - 1) / o.rate.toDouble()));
-                }
-                if (o.filteredGeneration != generation) {
-                    o.filtered = o.filter.apply(frame);
-                    o.filteredGeneration = generation;
-                }
-                o.takeStills();
-                o.encoder.encode(o.filtered, o.nextSlot - o.firstSlot);
-                o.nextSlot++;
-            }
+    /** Hands {@code frame} to every rendition's lane, to fill its slots up to {@code t} (null: every slot left). */
+    private static void emitUntil(List<EncoderLane> lanes, Rational t, AVFrame frame, long generation) {
+        for (EncoderLane lane : lanes) {
+            lane.hand(frame, t, generation);
         }
     }
 }
