@@ -147,6 +147,18 @@ class MainTest {
     }
 
     @Test
+    void aCommandBuildsOnlyItsOwnModelAndAnythingElseBuildsEvery() throws IOException {
+        assertThat(Main.commandLine("run", "clip.mp4").getSubcommands().keySet()).containsExactly("run");
+        assertThat(Main.commandLine("--config", "mpp.conf", "status").getSubcommands().keySet()).containsExactly("status");
+        assertThat(Main.commandLine("--config=mpp.conf", "jobs", "list").getSubcommands().keySet()).containsExactly("jobs");
+        for (String[] args : List.of(new String[0], new String[] {"--help"}, new String[] {"help", "run"}, new String[] {"rnu"})) {
+            assertThat(Main.commandLine(args).getSubcommands()).as("commands for %s", List.of(args)).hasSize(16).containsKeys("run", "db", "help");
+        }
+        assertThat(run("help", "run").out()).contains("FILE");
+        assertThat(run("rnu").err()).contains("rnu").contains("run");
+    }
+
+    @Test
     void aBadConfigurationExitsTwoNamingTheKey() throws IOException {
         Path conf = dir.resolve("bad.conf");
         Files.writeString(conf, "mpp.media.segment-seconds = -3\n");
