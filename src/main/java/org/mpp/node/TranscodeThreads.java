@@ -14,7 +14,8 @@ import org.mpp.config.Settings;
  * segments took 31.7 s that way, 26.5 s with one thread each). A job's last segment counts only the transcodes running
  * when it starts: alone (a short clip's only segment, or a node's one task) it gets every core instead of idling some.
  * With one thread per encoder (2 cores, 2 workers) the segments keep both cores busy between them, as the encoders' own
- * frame threads do not quite. Thread-safe.
+ * frame threads do not quite; each rendition encodes on a thread of its own ({@code EncoderLane}), so the scheduler
+ * spreads two segments' encoders over both cores even when one core runs slower. Thread-safe.
  */
 final class TranscodeThreads {
     private final int cores;

@@ -120,7 +120,7 @@ public final class Database implements AutoCloseable {
         long deadline = System.nanoTime() + db.startupWait().toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                return open(pool, true, db.statementTimeout());
+                return open(pool, true, db.statementTimeout(), db.url().isEmpty() ? workDir.toAbsolutePath().resolve("db") : null);
             } catch (StoreException e) {
                 if (System.nanoTime() > deadline) {
                     pool.close();
@@ -174,13 +174,16 @@ public final class Database implements AutoCloseable {
      * @param statementTimeout how long any one statement may run before it is cancelled ({@code mpp.db.statement-timeout})
      */
     public static Database open(DataSource dataSource, Duration statementTimeout) {
-        return open(dataSource, false, statementTimeout);
+        return open(dataSource, false, statementTimeout, null);
     }
 
-    private static Database open(DataSource ds, boolean ownsPool, Duration statementTimeout) {
+    /** @param embeddedDir the embedded database's folder, null for any other database */
+    private static Database open(DataSource ds, boolean ownsPool, Duration statementTimeout, Path embeddedDir) {
         SQLDialect dialect = detectDialect(ds);
         warmUpJooq(dialect);
-        migrate(ds);
+        if (embeddedDir == null || !EmbeddedSchema.ready(ds, embeddedDir)) {
+            migrate(ds);
+        }
         log.debug("Database ready ({})", dialect);
         return new Database(ds, ownsPool, dialect, statementTimeout);
     }
