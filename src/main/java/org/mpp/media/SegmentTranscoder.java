@@ -64,7 +64,7 @@ final class SegmentTranscoder {
         AVFrame decoded = avutil.av_frame_alloc();
         AVFrame held = avutil.av_frame_alloc();
         String what = "Transcoding segment " + segment.index() + " of " + info.file();
-        try (Demuxer in = Demuxer.open(segmentFile);
+        try (Demuxer in = Demuxer.openOwn(segmentFile);
                 Decoder dec = Decoder.open(in.stream(0), decoderThreads, false, segmentFile.toString(), maxPixels)) {
             List<StillShot> sorted = shots.stream().sorted(java.util.Comparator.comparingLong(StillShot::slot)).toList();
             for (int i = 0; i < renditions.size(); i++) {
