@@ -66,7 +66,7 @@ final class PreparedAudio {
         }
         List<AVPacket> packets = new ArrayList<>();
         AVPacket pkt = avcodec.av_packet_alloc();
-        try (Demuxer in = Demuxer.open(file)) {
+        try (Demuxer in = Demuxer.openOwn(file)) {
             if (in.streamCount() != 1 || in.stream(0).codecpar().codec_type() != avutil.AVMEDIA_TYPE_AUDIO
                     || in.stream(0).codecpar().codec_id() != avcodec.AV_CODEC_ID_AAC) {
                 throw new MediaException(file + " is not a prepared AAC track");

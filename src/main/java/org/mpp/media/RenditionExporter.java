@@ -335,7 +335,7 @@ final class RenditionExporter {
 
         private static Demuxer openSegment(List<Path> files, int i) {
             try {
-                return Demuxer.open(files.get(i));
+                return Demuxer.openOwn(files.get(i));
             } catch (MediaException e) {
                 // Not a BadInputException: a broken segment is our output, not the uploader's source.
                 throw new MediaException(name(i, files) + " cannot be opened: " + e.getMessage(), e);

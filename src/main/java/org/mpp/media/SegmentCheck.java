@@ -24,7 +24,7 @@ final class SegmentCheck {
         long damaged = 0;
         AVPacket pkt = avcodec.av_packet_alloc();
         AVFrame frame = avutil.av_frame_alloc();
-        try (Demuxer in = Demuxer.open(file);
+        try (Demuxer in = Demuxer.openOwn(file);
                 Decoder dec = Decoder.open(in.stream(0), threads, false, file.toString(), maxPixels)) {
             SegmentClock clock = null;
             boolean more = true;
