@@ -1,8 +1,6 @@
 package org.mpp.store;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
@@ -37,8 +35,6 @@ final class EmbeddedSecret {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** FileChannel.lock throws when this JVM already holds the lock: threads of one JVM queue here first. */
-    private static final Object IN_THIS_JVM = new Object();
 
     private EmbeddedSecret() {
     }
@@ -73,13 +69,10 @@ final class EmbeddedSecret {
             return new Credentials(name, password.get());
         }
         Path dir = workDir.toAbsolutePath().resolve("db");
-        synchronized (IN_THIS_JVM) {
-            try (FileChannel lockFile = FileChannel.open(dir.resolve(FILE + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock held = lockFile.lock()) {
-                return new Credentials(name, readOrCreate(dir, url, name));
-            } catch (IOException e) {
-                throw new StoreException("Cannot read or write the embedded database's password file in " + dir + ": " + e, e);
-            }
+        try {
+            return new Credentials(name, LockFile.holding(dir.resolve(FILE + ".lock"), () -> readOrCreate(dir, url, name)));
+        } catch (IOException e) {
+            throw new StoreException("Cannot read or write the embedded database's password file in " + dir + ": " + e, e);
         }
     }
 
