@@ -39,7 +39,8 @@ class EmbeddedDatabaseTest {
     @TempDir
     Path work;
 
-    private static Settings.Db embedded() {
+    /** The embedded database's settings: no URL, user or password (the work folder's secret). */
+    static Settings.Db embedded() {
         return new Settings.Db(Optional.empty(), Optional.empty(), Optional.empty(), 2, Duration.ofSeconds(5), Duration.ofSeconds(30),
                 Duration.ZERO, Duration.ofSeconds(10));
     }

@@ -11,10 +11,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -22,7 +20,6 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpp.config.Settings;
 
 /**
  * Issue 13: a new embedded database gets its schema from {@value EmbeddedSchema#SCRIPT} instead of Flyway, and one
@@ -58,7 +55,7 @@ class EmbeddedSchemaTest {
 
     @Test
     void aNewEmbeddedDatabaseGetsTheScriptAndFlywayFindsItUpToDate() throws SQLException, IOException {
-        try (Database db = Database.open(embedded(), dir)) {
+        try (Database db = Database.open(EmbeddedDatabaseTest.embedded(), dir)) {
             assertThat(executionTimes(db)).as("history rows written by the script (Flyway times its own)").hasSize(8).containsOnly(0);
             Flyway flyway = Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration").load();
             flyway.validate();
@@ -67,7 +64,7 @@ class EmbeddedSchemaTest {
             assertThat(db.dsl().fetchValue("SELECT COUNT(*) FROM output")).as("the seed ladder's rungs").isEqualTo(2L);
             assertThat(scriptOf(db.dataSource())).as("the schema and rows the script made").isEqualTo(resource());
         }
-        try (Database again = Database.open(embedded(), dir)) {
+        try (Database again = Database.open(EmbeddedDatabaseTest.embedded(), dir)) {
             assertThat(executionTimes(again)).as("history after opening it again").hasSize(8).containsOnly(0);
         }
     }
@@ -82,7 +79,7 @@ class EmbeddedSchemaTest {
         old.setPassword("");
         Flyway.configure().dataSource(old).locations("classpath:db/migration").target("5").load().migrate();
 
-        try (Database db = Database.open(embedded(), dir)) {
+        try (Database db = Database.open(EmbeddedDatabaseTest.embedded(), dir)) {
             assertThat(db.schemaVersion()).isEqualTo("7");
             assertThat(db.dsl().fetchValue("SELECT COUNT(*) FROM webhookevent")).isEqualTo(0L);
             assertThat(executionTimes(db)).as("history").hasSize(8);
@@ -94,7 +91,7 @@ class EmbeddedSchemaTest {
         List<CompletableFuture<String>> opens = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             opens.add(CompletableFuture.supplyAsync(() -> {
-                try (Database db = Database.open(embedded(), dir)) {
+                try (Database db = Database.open(EmbeddedDatabaseTest.embedded(), dir)) {
                     return db.schemaVersion();
                 }
             }));
@@ -103,11 +100,6 @@ class EmbeddedSchemaTest {
         for (CompletableFuture<String> open : opens) {
             assertThat(open.get()).isEqualTo(EmbeddedSchema.VERSION);
         }
-    }
-
-    private static Settings.Db embedded() {
-        return new Settings.Db(Optional.empty(), Optional.empty(), Optional.empty(), 2, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Duration.ZERO, Duration.ofSeconds(10));
     }
 
     private static List<Integer> executionTimes(Database db) {
