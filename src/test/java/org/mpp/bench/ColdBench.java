@@ -1,6 +1,5 @@
 package org.mpp.bench;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,19 +41,23 @@ final class ColdBench implements Section {
         return "7. Cold runs as a user makes them: mpp run (new JVM) vs ffmpeg CLI";
     }
 
-    /** The command that starts MPP as a user does: {@code target/mpp} (see src/main/launcher), else java on the test classpath. */
-    static List<String> launcher() {
+    /**
+     * {@code mpp ARGS} as a user starts it: {@code target/mpp} (see src/main/launcher), else java on the test classpath
+     * ({@link NodeProcess#cli}).
+     */
+    static ProcessBuilder mpp(List<String> args) {
         Path script = Path.of(System.getProperty("mpp.bench.build", "target"), "mpp").toAbsolutePath();
-        if (Files.isExecutable(script)) {
-            return List.of(script.toString());
+        if (!Files.isExecutable(script)) {
+            return NodeProcess.cli(List.of(), List.of(), args);
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return List.of(java.toString(), "-cp", String.join(File.pathSeparator, NodeProcess.testClasspath()), "org.mpp.cli.Main");
+        List<String> command = new ArrayList<>(List.of(script.toString()));
+        command.addAll(args);
+        return new ProcessBuilder(command);
     }
 
     @Override
     public void run(BenchEnv env, Report report) throws Exception {
-        report.note(id(), "launcher: " + String.join(" ", launcher()).replaceAll("-cp \\S+", "-cp <test classpath>"));
+        report.note(id(), "launcher: " + String.join(" ", mpp(List.of()).command()));
         Optional<Path> cli = env.ffmpegCli();
         if (cli.isEmpty()) {
             report.note(id(), "ffmpeg CLI not installed: no cold comparison");
@@ -108,10 +111,9 @@ final class ColdBench implements Section {
      */
     private static double coldRun(BenchEnv env, Path source, int run) throws IOException, InterruptedException {
         Path dir = env.folder("cold-mpp-" + run + "-" + System.nanoTime());
-        List<String> cmd = new ArrayList<>(launcher());
-        cmd.addAll(List.of("run", source.toAbsolutePath().toString()));
+        ProcessBuilder pb = mpp(List.of("run", source.toAbsolutePath().toString())).directory(dir.toFile()).redirectErrorStream(true);
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc = p.waitFor();
         double wall = (System.nanoTime() - t0) / 1e9;
