@@ -175,4 +175,15 @@ class MainTest {
         assertThat(exit).isEqualTo(2);
         assertThat(e.toString(StandardCharsets.UTF_8)).contains("mpp.media.segment-seconds").contains("bad.conf");
     }
+
+    @Test
+    void picocliIsCompiledWithMppSoThatTheClassDataArchiveCanHoldIt() throws IOException {
+        // The JDK 17 archive refuses class files older than Java 6; picocli's own jar holds Java 5 ones (major 49).
+        byte[] head;
+        try (var in = picocli.CommandLine.class.getResourceAsStream("CommandLine.class")) {
+            head = in.readNBytes(8);
+        }
+        int major = (head[6] & 0xff) << 8 | head[7] & 0xff;
+        assertThat(major).as("class file major version of picocli.CommandLine").isGreaterThanOrEqualTo(61);
+    }
 }
