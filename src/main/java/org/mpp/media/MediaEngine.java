@@ -26,7 +26,8 @@ public final class MediaEngine {
     /**
      * Starts loading FFmpeg's natives on a daemon thread and returns at once: a process that is about to open its
      * database (a node starting, {@code mpp run}) overlaps the two instead of loading the natives at its first probe,
-     * about 0.4 s later on a cold start. A failure here is left for that first use to report.
+     * about 0.4 s later on a cold start; then warms the JSON of probes up ({@link MediaInfo#warmUpJson}). A failure here
+     * is left for that first use to report.
      */
     public static void preload() {
         Thread t = new Thread(() -> {
@@ -35,6 +36,7 @@ public final class MediaEngine {
                 org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.swscale.class);
                 org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.swresample.class);
                 org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avfilter.class);
+                MediaInfo.warmUpJson();
             } catch (Throwable e) {
                 org.slf4j.LoggerFactory.getLogger(MediaEngine.class).debug("Preloading FFmpeg failed (its first use will say why): {}", e.toString());
             }

@@ -40,6 +40,12 @@ class ProbeAndSegmentTest {
     }
 
     @Test
+    void theWarmUpOfProbesJsonRunsWithoutFailing() {
+        // MediaEngine.preload runs it and keeps quiet when it fails: a broken warm-up would only waste start-up time.
+        MediaInfo.warmUpJson();
+    }
+
+    @Test
     void mediaInfoSurvivesAJsonRoundTrip() throws IOException {
         MediaInfo info = Prober.probe(SyntheticMedia.builder().fps(30000, 1001).seconds(1).write(dir.resolve("b.mp4")), Cancellation.none());
 
