@@ -10,7 +10,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import java.util.Map;
 
 /**
  * MPP's logging, set up in code when nothing else configures logback: warnings and errors on stderr (stdout carries only
@@ -25,21 +24,16 @@ import java.util.Map;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
     /** The time, the level, the thread, the logger's name shortened to about 20 characters, the escaped message. */
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %safeMsg%n";
-    /** Loggers quieter than the root's WARN: FFmpeg's own warnings pass, jOOQ's is about a dialect MPP picks itself. */
-    static final Map<String, Level> LEVELS = Map.of(
-            "ffmpeg", Level.WARN,
-            // jOOQ warns that Connector/J reports MariaDB as MySQL 5.5.5: MPP knows, and picks the dialect itself.
-            "org.jooq", Level.ERROR,
-            "com.zaxxer.hikari", Level.WARN,
-            "org.flywaydb", Level.WARN);
+    private static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %safeMsg%n";
+    /** Shows errors only: its one warning is that Connector/J reports MariaDB as MySQL 5.5.5, and MPP picks the dialect itself. */
+    private static final String JOOQ = "org.jooq";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         if (configuredElsewhere(System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY), Thread.currentThread().getContextClassLoader())) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        apply(context, "System.err");
+        apply(context);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
@@ -51,8 +45,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
                 || l.getResource(ClassicConstants.AUTOCONFIG_FILE) != null;
     }
 
-    /** Sends {@code context}'s WARN and above to {@code target} ("System.err" or "System.out") in MPP's format. */
-    static void apply(LoggerContext context, String target) {
+    /** Sends {@code context}'s WARN and above (jOOQ's ERROR) to stderr in MPP's format. */
+    private static void apply(LoggerContext context) {
         PatternLayout layout = new PatternLayout();
         layout.setContext(context);
         layout.getInstanceConverterMap().put("safeMsg", PrintableMessage::new);
@@ -65,12 +59,12 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setContext(context);
         appender.setName("STDERR");
-        appender.setTarget(target);
+        appender.setTarget("System.err");
         appender.setEncoder(encoder);
         appender.start();
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(appender);
-        LEVELS.forEach((name, level) -> context.getLogger(name).setLevel(level));
+        context.getLogger(JOOQ).setLevel(Level.ERROR);
     }
 }

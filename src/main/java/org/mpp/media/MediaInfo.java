@@ -67,8 +67,8 @@ public record MediaInfo(String file, String container, long sizeBytes, double du
 
     /**
      * Writes and reads a made-up probe once: Jackson's classes load and this record's shape is learnt here, on the
-     * thread that preloads FFmpeg ({@link MediaEngine#preload}), instead of between a cold run's first probe and its
-     * first cut (about 0.05 s).
+     * thread that preloads FFmpeg ({@link MediaEngine#preload}), instead of at a cold run's first claim (its job.started
+     * event is JSON) and after its first probe (about 0.05 s together).
      */
     static void warmUpJson() {
         VideoInfo video = new VideoInfo(0, "h264", 2, 2, "yuv420p", Rational.of(30), Rational.of(30), false, 0, 1, Rational.of(0),
