@@ -3,6 +3,7 @@ package org.mpp.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.mpp.Names;
 import org.mpp.config.ConfigurationException;
 import org.mpp.config.Settings;
 import picocli.CommandLine;
@@ -33,11 +34,14 @@ public final class Main {
         return Settings.load(Optional.ofNullable(config));
     }
 
-    /** "FAILED file: reason", without repeating the file name the reason may start with. */
+    /**
+     * "FAILED file: reason", without repeating the file name the reason may start with; control characters escaped
+     * ({@link Names#printable}): a file name's line break or terminal escape must not forge a line or rewrite the screen.
+     */
     static String failureLine(Path input, Exception e) {
         String msg = String.valueOf(e.getMessage());
         String prefix = input + ": ";
-        return "FAILED " + input + ": " + (msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg);
+        return "FAILED " + Names.printable(input.toString()) + ": " + Names.printable(msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg);
     }
 
     public static void main(String[] args) {

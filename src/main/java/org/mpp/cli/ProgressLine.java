@@ -16,8 +16,9 @@ final class ProgressLine {
     private long lastDraw;
     private String lastStep;
 
+    /** @param name the file's name, shown with its control characters escaped ({@link org.mpp.Names#printable}) */
     ProgressLine(String name, PrintStream out) {
-        this.name = name;
+        this.name = org.mpp.Names.printable(name);
         this.out = out;
     }
 

@@ -70,6 +70,20 @@ class MainTest {
     }
 
     @Test
+    void runAndTranscodeEscapeAFileNamesControlCharactersOnStderr() throws IOException {
+        Path bad = BadMedia.randomBytes(dir.resolve("bad\nFAILED forged.mp4: ok\u001b[2J.mp4"), 4096);
+
+        for (String command : new String[] {"run", "transcode"}) {
+            Run r = command.equals("run") ? run("run", bad.toString()) : run("transcode", bad.toString(), "--out", dir.resolve("out").toString());
+
+            assertThat(r.exit()).as(command).isEqualTo(1);
+            assertThat(r.err()).as(command).doesNotContain("\u001b").contains("bad\\nFAILED forged.mp4: ok\\x1b[2J.mp4");
+            assertThat(r.err().lines().filter(l -> l.startsWith("FAILED"))).as(command).singleElement()
+                    .satisfies(l -> assertThat(l).contains("not a media file"));
+        }
+    }
+
+    @Test
     void runStartsTheIngestAtOnceNotAtTheWorkersNextPoll() throws Exception {
         // A cold `mpp run` as a user starts it (a new JVM): the node's workers look for work as they start, before the
         // file is submitted. Without a wake after the submit the job waited for their next look: half a 500 ms poll on
