@@ -41,7 +41,12 @@ public final class Main {
     static String failureLine(Path input, Exception e) {
         String msg = String.valueOf(e.getMessage());
         String prefix = input + ": ";
-        return "FAILED " + Names.printable(input.toString()) + ": " + Names.printable(msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg);
+        return failureLine(input.toString(), msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg);
+    }
+
+    /** "FAILED what: reason", control characters escaped. */
+    static String failureLine(String what, String reason) {
+        return "FAILED " + Names.printable(what) + ": " + Names.printable(reason);
     }
 
     public static void main(String[] args) {

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.mpp.MppException;
-import org.mpp.Names;
 import org.mpp.api.ApiServer;
 import org.mpp.client.MppClient;
 import org.mpp.config.Settings;
@@ -76,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
                 if (done.status() == Status.COMPLETE) {
                     done.deliveredFiles().lines().forEach(System.out::println);
                 } else {
-                    System.err.println("FAILED " + Names.printable(job.getValue()) + ": " + Names.printable(done.failureReason()));
+                    System.err.println(Main.failureLine(job.getValue(), done.failureReason()));
                     failed++;
                 }
             }

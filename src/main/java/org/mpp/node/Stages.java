@@ -163,10 +163,11 @@ final class Stages {
             List<MediaEngine.EncodedSegment> encoded = media.transcode(segmentFile, task.segment(), info, task.renditions(),
                     r -> folders.encodedSegment(c.job(), r.label(), c.segmentPart(), c.attempt()), task.verify(), share.decoder(),
                     share.encoder(), shots, ctx.progress(), ctx.cancel);
+            long nanos = System.nanoTime() - t0;
             long frames = encoded.stream().mapToLong(MediaEngine.EncodedSegment::frames).sum();
-            meters.segmentEncoded(System.nanoTime() - t0, frames);
-            log.debug("Job {}: segment {} encoded in {} ms ({} frames over every rendition)", c.job(), c.segmentPart(),
-                    (System.nanoTime() - t0) / 1_000_000, frames);
+            meters.segmentEncoded(nanos, frames);
+            log.debug("Job {}: segment {} encoded in {} ms ({} frames over every rendition)", c.job(), c.segmentPart(), nanos / 1_000_000,
+                    frames);
         }
         if (TaskRunner.retrying("record segment " + c.segmentPart() + " of job " + c.job() + " as done", () -> tasks.completeTranscode(c),
                 TaskRunner.COMPLETION_ATTEMPTS)) {

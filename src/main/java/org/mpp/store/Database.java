@@ -55,9 +55,14 @@ public final class Database implements AutoCloseable {
                 .withQueryTimeout((int) Math.min(Integer.MAX_VALUE, (statementTimeout.toMillis() + 999) / 1000)));
     }
 
+    /** The embedded database's folder of a work folder: {@code <work>/db}, its files, password and lock files. */
+    static Path embeddedDir(Path workDir) {
+        return workDir.toAbsolutePath().resolve("db");
+    }
+
     /** The embedded H2 database file of a work folder (MySQL mode, shareable by several processes). */
     public static String embeddedUrl(Path workDir) {
-        Path file = workDir.toAbsolutePath().resolve("db").resolve("mpp");
+        Path file = embeddedDir(workDir).resolve("mpp");
         return "jdbc:h2:file:" + file + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE"
                 + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
     }
@@ -120,7 +125,7 @@ public final class Database implements AutoCloseable {
         long deadline = System.nanoTime() + db.startupWait().toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                return open(pool, true, db.statementTimeout(), db.url().isEmpty() ? workDir.toAbsolutePath().resolve("db") : null);
+                return open(pool, true, db.statementTimeout(), db.url().isEmpty() ? embeddedDir(workDir) : null);
             } catch (StoreException e) {
                 if (System.nanoTime() > deadline) {
                     pool.close();

@@ -45,7 +45,7 @@ final class EmbeddedSecret {
      * read the file can read every row without the secret.
      */
     static Path folder(Path workDir) throws IOException {
-        Path dir = Files.createDirectories(workDir.toAbsolutePath().resolve("db"));
+        Path dir = Files.createDirectories(Database.embeddedDir(workDir));
         if (posix()) {
             Files.setPosixFilePermissions(dir, OWNER_ONLY_FOLDER);
         }
@@ -68,7 +68,7 @@ final class EmbeddedSecret {
         if (password.isPresent()) {
             return new Credentials(name, password.get());
         }
-        Path dir = workDir.toAbsolutePath().resolve("db");
+        Path dir = Database.embeddedDir(workDir);
         try {
             return new Credentials(name, LockFile.holding(dir.resolve(FILE + ".lock"), () -> readOrCreate(dir, url, name)));
         } catch (IOException e) {
