@@ -213,13 +213,16 @@ final class Stages {
         Path source = sourceOf(job);
         Optional<SourceFiles.Identity> read = SourceFiles.Identity.of(source);
         Path out = folders.export(c.job());
+        long started = System.nanoTime();
         List<Path> exported = exportRenditions(ctx, rows, renditions, first.ingestAttempt(), source, info, out);
         List<StreamPackager.Rendered> rendered = new ArrayList<>();
         for (int i = 0; i < renditions.size(); i++) {
             rendered.add(new StreamPackager.Rendered(renditions.get(i), exported.get(i)));
         }
         List<Path> stills = rows.stream().map(row -> folders.segmentStills(c.job(), row.part(), row.attempt())).toList();
+        long joined = System.nanoTime();
         Optional<StreamPackage> streaming = packager.write(stem, rendered, info.audio() != null, out, stills, ctx.cancel);
+        long packaged = System.nanoTime();
         List<Path> delivered = new ArrayList<>();
         if (packaging.formats().contains(Settings.Format.MP4)) {
             for (Path target : exported) {
@@ -232,11 +235,13 @@ final class Stages {
         if (!tasks.stillHeld(c)) {
             throw new LostClaimException(c);
         }
+        long handedOver = System.nanoTime();
         String deliveredFiles = String.join("\n", delivered.stream().map(Path::toString).toList());
         TaskRunner.retrying("record the export of job " + c.job(), () -> {
             tasks.completeExport(c, deliveredFiles);
             return null;
         }, TaskRunner.COMPLETION_ATTEMPTS);
+        long recorded = System.nanoTime();
         if (read.isPresent() && !SourceFiles.deleteIfUnchanged(source, read.get()) && Files.exists(source)) {
             log.info("Job {}: a new file took its source's name {} during the export; it stays", c.job(), source);
         }
@@ -250,7 +255,15 @@ final class Stages {
         if (folders.deliveryDir().isPresent()) {
             Delivery.deleteLeftovers(folders.deliveryDir().get(), c.job());
         }
+        long done = System.nanoTime();
+        log.debug("Job {}: exported in {} ms (renditions joined {}, package {}, delivery {}, record {}, clean-up {})", c.job(),
+                millis(started, done), millis(started, joined), millis(joined, packaged), millis(packaged, handedOver),
+                millis(handedOver, recorded), millis(recorded, done));
         log.info("Job {} ({}) complete: {}", c.job(), job.sourceName(), delivered);
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
     }
 
     /**

@@ -60,6 +60,30 @@ final class BenchEnv {
         return Stream.of(System.getenv("PATH").split(":")).map(p -> Path.of(p, "ffmpeg")).filter(Files::isExecutable).findFirst();
     }
 
+    /**
+     * The ffmpeg command-line program built from the natives MPP runs in-process: bytedeco's GPL build ships it in the jar
+     * MPP already depends on, beside the libraries. Running the CLI's command with it tells, in the same sitting, how much of
+     * a gap to the system's CLI is those natives (another FFmpeg and x264 build) and how much is MPP. Empty where it cannot
+     * be extracted or does not run here. Only the benchmark runs it.
+     */
+    Optional<Path> nativesCli() {
+        try {
+            String path = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+            Path program = path == null ? null : Path.of(path);
+            if (program == null || !Files.isExecutable(program)) {
+                return Optional.empty();
+            }
+            Process p = new ProcessBuilder(program.toString(), "-hide_banner", "-version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0 ? Optional.of(program) : Optional.empty();
+        } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
     void deleteScratch() throws IOException {
         try (Stream<Path> s = Files.walk(scratch)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -24,7 +24,9 @@ import org.mpp.testnode.NodeProcess;
  * main, AAC 128k) with the same x264 settings. Interleaved, medians. Two clips: 30 s 1080p30 (target 1.05 x the CLI) and
  * 1 s 720p30 (target 5 x: start-up and hand-offs, not encoding). Beside them, in this JVM (warm), the single-pass JavaCV
  * program on the same clip and ladder (SinglePass: decode once, one recorder per rendition): the same FFmpeg and x264
- * natives that MPP runs with no orchestration, start-up or package at all, the floor of any MPP run.
+ * natives that MPP runs with no orchestration, start-up or package at all, the floor of any MPP run. And, where it runs
+ * here, the same CLI command run by the ffmpeg program of bytedeco's build ({@link BenchEnv#nativesCli}): MPP's natives
+ * with no JVM at all, which splits a gap to the system's CLI into what the natives cost and what MPP adds.
  */
 final class ColdBench implements Section {
     /** The database's seed ladder (schema/V1__seed.sql), which {@code mpp run} on a new embedded database uses. */
@@ -63,15 +65,18 @@ final class ColdBench implements Section {
             report.note(id(), "ffmpeg CLI not installed: no cold comparison");
             return;
         }
+        Optional<Path> natives = env.nativesCli();
+        report.note(id(), natives.map(p -> "MPP's natives as a CLI: " + p).orElse("MPP's natives as a CLI: not available here"));
         if (env.tiny()) {
-            clip(env, report, cli.get(), env.source(320, 180, 30, 1), "tiny clip", 1000);
+            clip(env, report, cli.get(), natives, env.source(320, 180, 30, 1), "tiny clip", 1000);
             return;
         }
-        clip(env, report, cli.get(), env.source(1920, 1080, 30, 30), "30 s 1080p30", 1.05);
-        clip(env, report, cli.get(), env.source(1280, 720, 30, 1), "1 s 720p30", 5);
+        clip(env, report, cli.get(), natives, env.source(1920, 1080, 30, 30), "30 s 1080p30", 1.05);
+        clip(env, report, cli.get(), natives, env.source(1280, 720, 30, 1), "1 s 720p30", 5);
     }
 
-    private void clip(BenchEnv env, Report report, Path ffmpeg, Path source, String name, double target) throws Exception {
+    private void clip(BenchEnv env, Report report, Path ffmpeg, Optional<Path> natives, Path source, String name, double target)
+            throws Exception {
         Settings defaults = env.defaults();
         MediaInfo info = new MediaEngine(defaults.media()).probe(source, Cancellation.none());
         List<Rendition> renditions = RenditionPlanner.plan("bench", info.video().displayWidth(), info.video().displayHeight(),
@@ -81,12 +86,18 @@ final class ColdBench implements Section {
         List<Double> mpp = new ArrayList<>();
         List<Double> ffmpegWall = new ArrayList<>();
         List<Double> floor = new ArrayList<>();
+        List<Double> nativesWall = new ArrayList<>();
         for (int run = 1; run <= env.runs(); run++) {
             mpp.add(coldRun(env, source, run));
             ffmpegWall.add(FfmpegCli.once(ffmpeg, env, source, ladder).wall());
+            if (natives.isPresent()) {
+                nativesWall.add(FfmpegCli.once(natives.get(), env, source, ladder).wall());
+            }
             floor.add(SinglePass.once(env, source, ladder).wall());
-            System.out.printf(Locale.ROOT, "[bench] cold %s run %d: mpp %.2f s, ffmpeg %.2f s, single-pass floor %.2f s%n", name, run,
-                    mpp.get(run - 1), ffmpegWall.get(run - 1), floor.get(run - 1));
+            System.out.printf(Locale.ROOT, "[bench] cold %s run %d: mpp %.2f s, ffmpeg %.2f s, %sfloor %.2f s%n", name, run,
+                    mpp.get(run - 1), ffmpegWall.get(run - 1),
+                    natives.isPresent() ? String.format(Locale.ROOT, "ffmpeg on MPP's natives %.2f s, ", nativesWall.get(run - 1)) : "",
+                    floor.get(run - 1));
         }
         double m = EndToEndBench.median(mpp.stream().mapToDouble(Double::doubleValue).toArray());
         double f = EndToEndBench.median(ffmpegWall.stream().mapToDouble(Double::doubleValue).toArray());
@@ -95,6 +106,13 @@ final class ColdBench implements Section {
         double fl = EndToEndBench.median(floor.stream().mapToDouble(Double::doubleValue).toArray());
         report.add(id(), name + ": single-pass JavaCV floor, warm JVM (median)", fl, "s", "runs " + floor);
         report.add(id(), name + ": floor / ffmpeg CLI wall", fl / f, "x", "what the natives alone cost against the CLI's");
+        if (!nativesWall.isEmpty()) {
+            double n = EndToEndBench.median(nativesWall.stream().mapToDouble(Double::doubleValue).toArray());
+            report.add(id(), name + ": ffmpeg CLI on MPP's natives, wall (median)", n, "s", "runs " + nativesWall);
+            report.add(id(), name + ": ffmpeg on MPP's natives / ffmpeg CLI wall", n / f, "x",
+                    "the same command, bytedeco's FFmpeg and x264 against the system's: what the natives cost");
+            report.add(id(), name + ": mpp run / ffmpeg on MPP's natives wall", m / n, "x", "what MPP adds to its natives");
+        }
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < mpp.size(); i++) {
             ratios.add(mpp.get(i) / ffmpegWall.get(i));
