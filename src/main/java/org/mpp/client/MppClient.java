@@ -94,6 +94,20 @@ public final class MppClient implements AutoCloseable {
 
     /** Copies {@code file} into the source folder unless it is already there; returns its place there. */
     public Path intoSourceFolder(Path file) {
+        return intoSourceFolder(folders, file);
+    }
+
+    /**
+     * As {@link #intoSourceFolder(Path)}, into the source folder of {@code work}, with no database: {@code mpp run} copies
+     * its files while the node opens its database, then submits the copies.
+     *
+     * @throws MppException when the file is missing or cannot be copied
+     */
+    public static Path intoSourceFolder(Settings.Work work, Path file) {
+        return intoSourceFolder(new WorkFolders(work), file);
+    }
+
+    private static Path intoSourceFolder(WorkFolders folders, Path file) {
         Path f = file.toAbsolutePath().normalize();
         if (!Files.isRegularFile(f)) {
             throw new MppException(file + ": no such file");

@@ -20,6 +20,7 @@ import org.mpp.ladder.Rendition;
  * the source) and {@link MediaException} otherwise (retry may succeed).
  */
 public final class MediaEngine {
+    private static final ProbesAhead PROBES_AHEAD = new ProbesAhead();
     private final Settings.Media settings;
     private final PhaseTimes times;
 
@@ -111,9 +112,20 @@ public final class MediaEngine {
         }
     }
 
-    /** As {@link #probe}, keeping what the cut needs. */
+    /**
+     * Starts probing {@code source} on a daemon thread, under {@code limits}, for an ingest of that very file in this
+     * process: its {@link #probeToCut} takes the result instead of reading the file again, provided the file has not
+     * changed meanwhile (see {@link ProbesAhead}). {@code mpp run} calls it while the node opens its database. Nothing
+     * needs to wait for the returned outcome; a failure is reported again by the ingest's own probe.
+     */
+    public static java.util.concurrent.CompletableFuture<MediaInfo> probeAhead(Path source, Settings.Limits limits) {
+        return PROBES_AHEAD.start(source, limits);
+    }
+
+    /** As {@link #probe}, keeping what the cut needs; starts from a {@link #probeAhead} of this file where there is one. */
     public Probed probeToCut(Path source, Cancellation cancel) {
-        return times.time(Phase.PROBE, () -> new Probed(source, Prober.scan(source, settings.limits(), cancel)));
+        return times.time(Phase.PROBE, () -> new Probed(source, PROBES_AHEAD.take(source, settings.limits(), cancel)
+                .orElseGet(() -> Prober.scan(source, settings.limits(), cancel))));
     }
 
     /**

@@ -23,6 +23,11 @@ class MainTest {
 
     /** Runs the CLI in-process with a small ladder and work folder under the test's folder. */
     private Run run(String... args) throws IOException {
+        return runWith("", args);
+    }
+
+    /** As {@link #run}, with {@code moreConfig} appended to the configuration file. */
+    private Run runWith(String moreConfig, String... args) throws IOException {
         Path conf = dir.resolve("test.conf");
         Files.writeString(conf, """
                 mpp.work.dir = "%s"
@@ -31,7 +36,7 @@ class MainTest {
                   { maxX = 320, maxY = 180, crf = 23, preset = superfast, profile = main, maxFramerate = 30, audioBitrate = 96 }
                   { maxX = 160, maxY = 90, crf = 23, preset = superfast, profile = main, maxFramerate = 15, audioBitrate = 64 }
                 ]
-                """.formatted(dir.resolve("work")));
+                """.formatted(dir.resolve("work")) + moreConfig);
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--config";
@@ -84,13 +89,33 @@ class MainTest {
     }
 
     @Test
-    void runStartsTheIngestAtOnceNotAtTheWorkersNextPoll() throws Exception {
-        // A cold `mpp run` as a user starts it (a new JVM): the node's workers look for work as they start, before the
-        // file is submitted. Without a wake after the submit the job waited for their next look: half a 500 ms poll on
-        // average with the defaults, the whole minute here.
+    void runLeavesNoCopyBehindWhenItsNodeCannotStart() throws IOException {
+        // The files are copied into the source folder while the node opens its database: when that fails, nothing would
+        // ever ingest or delete the copies.
         Path clip = SyntheticMedia.builder().seconds(1).write(dir.resolve("clip.mp4"));
-        // 64 MiB of padding (an MP4 "free" box, which readers skip): its copy into the source folder takes long enough
-        // that the workers have looked for work before the job exists, as with a real upload's size.
+
+        Run r = runWith("mpp.db.url = \"jdbc:mysql://127.0.0.1:1/mpp\"\nmpp.db.startup-wait-seconds = 0\nmpp.db.connect-timeout = 1\n",
+                "run", clip.toString());
+
+        assertThat(r.exit()).as(r.err()).isNotZero();
+        assertThat(r.err()).contains("database");
+        Path source = dir.resolve("work").resolve("source");
+        if (Files.isDirectory(source)) {
+            try (var files = Files.list(source)) {
+                assertThat(files).isEmpty();
+            }
+        }
+        assertThat(clip).isRegularFile();
+    }
+
+    @Test
+    void runStartsTheIngestAtOnceNotAtTheWorkersNextPoll() throws Exception {
+        // A cold `mpp run` as a user starts it (a new JVM). Its node's workers used to start before the file was submitted
+        // and look for work at once: without a wake after the submit the job waited for their next look, half a 500 ms
+        // poll on average with the defaults, the whole minute here. Now the file is submitted before the workers start.
+        Path clip = SyntheticMedia.builder().seconds(1).write(dir.resolve("clip.mp4"));
+        // 64 MiB of padding (an MP4 "free" box, which readers skip), as with a real upload's size: its copy into the source
+        // folder is made while the node opens its database, and the job must still start at once.
         try (var out = Files.newOutputStream(clip, java.nio.file.StandardOpenOption.APPEND)) {
             int size = 64 << 20;
             out.write(java.nio.ByteBuffer.allocate(8).putInt(size).put("free".getBytes(StandardCharsets.US_ASCII)).array());
