@@ -232,6 +232,13 @@ final class Stages {
         if (streaming.isPresent()) {
             delivered.addAll(deliver(c, streaming.get()));
         }
+        if (!packaging.formats().contains(Settings.Format.MP4)) {
+            // Made only to cut the package from. Deleted before the job is recorded complete: whoever sees it complete
+            // (mpp run, the API, a test) finds only what was delivered.
+            for (Path mp4 : exported) {
+                Files.deleteIfExists(mp4);
+            }
+        }
         if (!tasks.stillHeld(c)) {
             throw new LostClaimException(c);
         }
@@ -247,11 +254,6 @@ final class Stages {
         }
         folders.purge(c.job());
         deleteStaleTemporaries(out);
-        if (!packaging.formats().contains(Settings.Format.MP4)) {
-            for (Path mp4 : exported) {
-                Files.deleteIfExists(mp4); // Made only to cut the package from.
-            }
-        }
         if (folders.deliveryDir().isPresent()) {
             Delivery.deleteLeftovers(folders.deliveryDir().get(), c.job());
         }
