@@ -17,11 +17,13 @@ import org.mpp.config.Settings;
 
 /**
  * Probes made before their job's ingest claims the file, kept for that ingest in this process: {@code mpp run} probes
- * each file it has just copied into the source folder while the node opens its database, and the ingest, a few hundred
+ * the first file it has copied into the source folder while the node opens its database, and the ingest, a few hundred
  * milliseconds later, starts from that probe instead of reading the file again. A probe is taken once, by the first
  * ingest of that path, and only while the file is still the one probed (its file key, size and modification time, read
  * before the probe, unchanged) and the limits are the same; anything else, a failed probe included, probes again as usual,
- * so failures keep their usual path. Thread-safe.
+ * so failures keep their usual path. A probe no ingest takes (its submit failed, another node ingested the job) stays
+ * until the process ends: {@code mpp run} probes one file ahead, and its packet index is small beside the process.
+ * Thread-safe.
  */
 final class ProbesAhead {
     private record Identity(Object fileKey, long size, FileTime modified) {
