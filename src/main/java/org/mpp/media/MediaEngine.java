@@ -3,6 +3,7 @@ package org.mpp.media;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.mpp.PhaseTimes;
 import org.mpp.Rational;
@@ -118,7 +119,7 @@ public final class MediaEngine {
      * changed meanwhile (see {@link ProbesAhead}). {@code mpp run} calls it while the node opens its database. Nothing
      * needs to wait for the returned outcome; a failure is reported again by the ingest's own probe.
      */
-    public static java.util.concurrent.CompletableFuture<MediaInfo> probeAhead(Path source, Settings.Limits limits) {
+    public static CompletableFuture<MediaInfo> probeAhead(Path source, Settings.Limits limits) {
         return PROBES_AHEAD.start(source, limits);
     }
 

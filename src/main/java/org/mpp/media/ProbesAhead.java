@@ -1,10 +1,6 @@
 package org.mpp.media;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.mpp.FileIdentity;
 import org.mpp.config.Settings;
 
 /**
@@ -26,18 +23,7 @@ import org.mpp.config.Settings;
  * Thread-safe.
  */
 final class ProbesAhead {
-    private record Identity(Object fileKey, long size, FileTime modified) {
-        static Optional<Identity> of(Path file) {
-            try {
-                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-                return a.isRegularFile() ? Optional.of(new Identity(a.fileKey(), a.size(), a.lastModifiedTime())) : Optional.empty();
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
-    }
-
-    private record Ahead(Identity identity, Settings.Limits limits, CompletableFuture<Prober.Scanned> scan) {
+    private record Ahead(FileIdentity identity, Settings.Limits limits, CompletableFuture<Prober.Scanned> scan) {
     }
 
     private final Map<Path, Ahead> ahead = new ConcurrentHashMap<>();
@@ -45,7 +31,7 @@ final class ProbesAhead {
     /** Starts probing {@code file} on a daemon thread; the future ends with its result or failure. */
     CompletableFuture<MediaInfo> start(Path file, Settings.Limits limits) {
         Path key = key(file);
-        Optional<Identity> identity = Identity.of(key);
+        Optional<FileIdentity> identity = FileIdentity.of(key);
         if (identity.isEmpty()) {
             return CompletableFuture.failedFuture(new BadInputException(file + ": not a readable file"));
         }
@@ -75,7 +61,7 @@ final class ProbesAhead {
         }
         Optional<Prober.Scanned> scanned = await(a.scan(), key, cancel);
         // Read after the probe ended: a file replaced or rewritten while it ran is probed again.
-        if (scanned.isEmpty() || !Identity.of(key).equals(Optional.of(a.identity()))) {
+        if (scanned.isEmpty() || !FileIdentity.of(key).equals(Optional.of(a.identity()))) {
             return Optional.empty();
         }
         return scanned;

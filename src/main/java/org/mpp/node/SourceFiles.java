@@ -8,10 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 import java.util.UUID;
+import org.mpp.FileIdentity;
 
 /**
  * Puts files into the source folder the way DESIGN.md asks: written under a hidden temporary name, then renamed,
@@ -142,30 +141,13 @@ public final class SourceFiles {
     }
 
     /**
-     * Which file a name held when a job read it. A new upload under the same name, whether renamed over it or written
-     * into it, differs in its file key, size or modification time.
-     */
-    public record Identity(Object fileKey, long size, FileTime modified) {
-        /** {@code file}'s identity now; empty when there is no regular file under that name. */
-        public static Optional<Identity> of(Path file) {
-            try {
-                var a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                return a.isRegularFile() ? Optional.of(new Identity(a.fileKey(), a.size(), a.lastModifiedTime()))
-                        : Optional.empty();
-            } catch (IOException gone) {
-                return Optional.empty();
-            }
-        }
-    }
-
-    /**
      * Deletes {@code file} if it is still the file {@code read} describes. A source is deleted once its job completed,
      * and by then a user may have put a new file under the same name for a new job: that one stays.
      *
      * @return true when the file was deleted; false when it was gone or is another file now
      */
-    public static boolean deleteIfUnchanged(Path file, Identity read) throws IOException {
-        if (!Identity.of(file).equals(Optional.of(read))) {
+    public static boolean deleteIfUnchanged(Path file, FileIdentity read) throws IOException {
+        if (!FileIdentity.of(file).equals(Optional.of(read))) {
             return false;
         }
         return Files.deleteIfExists(file);

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import org.mpp.FileIdentity;
 import org.mpp.Names;
 import org.mpp.Threads;
 import org.mpp.config.Settings;
@@ -211,7 +212,7 @@ final class Stages {
             return;
         }
         Path source = sourceOf(job);
-        Optional<SourceFiles.Identity> read = SourceFiles.Identity.of(source);
+        Optional<FileIdentity> read = FileIdentity.of(source);
         Path out = folders.export(c.job());
         long started = System.nanoTime();
         List<Path> exported = exportRenditions(ctx, rows, renditions, first.ingestAttempt(), source, info, out);
@@ -224,7 +225,8 @@ final class Stages {
         Optional<StreamPackage> streaming = packager.write(stem, rendered, info.audio() != null, out, stills, ctx.cancel);
         long packaged = System.nanoTime();
         List<Path> delivered = new ArrayList<>();
-        if (packaging.formats().contains(Settings.Format.MP4)) {
+        boolean mp4 = packaging.formats().contains(Settings.Format.MP4);
+        if (mp4) {
             for (Path target : exported) {
                 delivered.add(deliver(c, target));
             }
@@ -232,11 +234,11 @@ final class Stages {
         if (streaming.isPresent()) {
             delivered.addAll(deliver(c, streaming.get()));
         }
-        if (!packaging.formats().contains(Settings.Format.MP4)) {
+        if (!mp4) {
             // Made only to cut the package from. Deleted before the job is recorded complete: whoever sees it complete
             // (mpp run, the API, a test) finds only what was delivered.
-            for (Path mp4 : exported) {
-                Files.deleteIfExists(mp4);
+            for (Path file : exported) {
+                Files.deleteIfExists(file);
             }
         }
         if (!tasks.stillHeld(c)) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpp.FileIdentity;
 
 /**
  * A completed job deletes its source only while the name still holds the file the job read: a user who puts a new file
@@ -20,7 +21,7 @@ class SourceFilesTest {
     @Test
     void theFileTheJobReadIsDeleted() throws IOException {
         Path source = Files.writeString(dir.resolve("talk.mp4"), "today");
-        SourceFiles.Identity read = SourceFiles.Identity.of(source).orElseThrow();
+        FileIdentity read = FileIdentity.of(source).orElseThrow();
 
         assertThat(SourceFiles.deleteIfUnchanged(source, read)).isTrue();
         assertThat(source).doesNotExist();
@@ -29,7 +30,7 @@ class SourceFilesTest {
     @Test
     void aNewFileRenamedOverTheNameStays() throws IOException {
         Path source = Files.writeString(dir.resolve("talk.mp4"), "today");
-        SourceFiles.Identity read = SourceFiles.Identity.of(source).orElseThrow();
+        FileIdentity read = FileIdentity.of(source).orElseThrow();
         Files.move(Files.writeString(dir.resolve(".upload"), "today"), source, StandardCopyOption.REPLACE_EXISTING);
 
         assertThat(SourceFiles.deleteIfUnchanged(source, read)).isFalse();
@@ -39,7 +40,7 @@ class SourceFilesTest {
     @Test
     void aNewFileWrittenIntoTheOldOneStays() throws IOException {
         Path source = Files.writeString(dir.resolve("talk.mp4"), "today");
-        SourceFiles.Identity read = SourceFiles.Identity.of(source).orElseThrow();
+        FileIdentity read = FileIdentity.of(source).orElseThrow();
         Files.writeString(source, "tomorrow's upload"); // Truncates and rewrites the same inode, as an encoder writing a path does.
 
         assertThat(SourceFiles.deleteIfUnchanged(source, read)).isFalse();
@@ -49,10 +50,10 @@ class SourceFilesTest {
     @Test
     void aSourceAlreadyGoneIsNoError() throws IOException {
         Path source = Files.writeString(dir.resolve("talk.mp4"), "today");
-        SourceFiles.Identity read = SourceFiles.Identity.of(source).orElseThrow();
+        FileIdentity read = FileIdentity.of(source).orElseThrow();
         Files.delete(source);
 
         assertThat(SourceFiles.deleteIfUnchanged(source, read)).isFalse();
-        assertThat(SourceFiles.Identity.of(dir)).as("a folder is no source").isEmpty();
+        assertThat(FileIdentity.of(dir)).as("a folder is no source").isEmpty();
     }
 }
