@@ -90,7 +90,7 @@ public final class Mpp implements AutoCloseable {
 
     /** Waits for a job to complete or fail, reporting each change of status or progress to {@code onChange}. */
     public JobView await(UUID job, Duration timeout, Consumer<JobView> onChange) throws TimeoutException, InterruptedException {
-        return client.await(job, timeout, onChange, node::awaitTaskEnd);
+        return client.await(job, timeout, onChange, node.changeWaiter()::await);
     }
 
     /** The node inside this engine. */

@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
                     JobView done;
                     try {
                         // Woken when one of the node's tasks ends: the job's last one ends the wait at once, not up to a poll later.
-                        done = client.await(job.getKey(), Duration.ofDays(7), v -> line.show(v.statusName(), v.progress()), node::awaitTaskEnd);
+                        done = client.await(job.getKey(), Duration.ofDays(7), v -> line.show(v.statusName(), v.progress()), node.changeWaiter()::await);
                     } catch (java.util.concurrent.TimeoutException e) {
                         throw new IllegalStateException(e);
                     }

@@ -30,6 +30,8 @@ import org.mpp.store.JobView;
  */
 public final class MppClient implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(250);
+    /** The longest pause of a watch that is woken by changes: what only other nodes change is seen within it. */
+    private static final Duration WOKEN_POLL = Duration.ofSeconds(1);
     private final Database db;
     private final boolean ownsDb;
     private final JobStore jobs;
@@ -214,7 +216,7 @@ public final class MppClient implements AutoCloseable {
      * @throws TimeoutException when it is still running after {@code timeout}
      */
     public JobView await(UUID job, Duration timeout, Consumer<JobView> onChange) throws TimeoutException, InterruptedException {
-        return await(job, timeout, onChange, d -> Thread.sleep(d.toMillis()));
+        return await(job, timeout, onChange, d -> Thread.sleep(d.toMillis()), POLL);
     }
 
     /** How {@link #await} waits between two looks at the job: at most the time given, less when something may have changed. */
@@ -223,8 +225,17 @@ public final class MppClient implements AutoCloseable {
         void pause(Duration atMost) throws InterruptedException;
     }
 
-    /** As {@link #await(UUID, Duration, Consumer)}, pausing with {@code between} (an engine's node wakes it when a task ends). */
+    /**
+     * As {@link #await(UUID, Duration, Consumer)}, pausing with {@code between}, which must end as soon as the job may
+     * have changed (an engine's node ends it when one of its tasks ends or writes progress:
+     * {@link org.mpp.node.Node#changeWaiter()}). It is given at most a second, for what other nodes change.
+     */
     public JobView await(UUID job, Duration timeout, Consumer<JobView> onChange, Pause between) throws TimeoutException, InterruptedException {
+        return await(job, timeout, onChange, between, WOKEN_POLL);
+    }
+
+    private JobView await(UUID job, Duration timeout, Consumer<JobView> onChange, Pause between, Duration poll)
+            throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JobView last = null;
         while (true) {
@@ -239,7 +250,7 @@ public final class MppClient implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("Job " + job + " is still " + v.statusName() + " after " + timeout);
             }
-            between.pause(POLL);
+            between.pause(poll);
         }
     }
 

@@ -89,7 +89,8 @@ public final class Node implements AutoCloseable {
     private java.util.concurrent.ScheduledExecutorService housekeeper;
     private java.util.concurrent.ScheduledExecutorService progressWriter;
     private final PhaseTimes times = new PhaseTimes();
-    private final Object taskEnds = new Object();
+    /** Counts what an application in this process watching jobs looks for: this node's tasks' ends and progress writes. */
+    private final java.util.concurrent.atomic.AtomicLong jobChanges = new java.util.concurrent.atomic.AtomicLong();
     private final NodeMeters meters;
     /**
      * Per stage: the monitor idle workers wait on, and how many times the stage was woken. A worker reads the count before
@@ -265,9 +266,7 @@ public final class Node implements AutoCloseable {
                 } finally {
                     running.remove(ctx);
                     media.releaseFreedMemory();
-                    synchronized (taskEnds) {
-                        taskEnds.notifyAll();
-                    }
+                    jobChanged();
                 }
                 // What this task finished may be the next stage's work (an ingest queues segments, the last segment
                 // queues the export): this node's idle workers of that stage look now instead of at their next poll.
@@ -298,7 +297,13 @@ public final class Node implements AutoCloseable {
     /** Writes the progress of the running tasks. Never throws: a scheduled task that throws is never run again. */
     private void writeProgress() {
         try {
-            running.forEach(TaskContext::flushProgress);
+            boolean wrote = false;
+            for (TaskContext ctx : running) {
+                wrote |= ctx.flushProgress();
+            }
+            if (wrote) {
+                jobChanged();
+            }
         } catch (Throwable t) {
             log.warn("Progress writer of node {}: {}", id, t.toString());
         }
@@ -513,13 +518,42 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    private void jobChanged() {
+        synchronized (jobChanges) {
+            jobChanges.incrementAndGet();
+            jobChanges.notifyAll();
+        }
+    }
+
     /**
-     * Waits up to {@code atMost}, or until one of this node's tasks ends (completed, failed or given back): what an
-     * application in this process watching a job waits on between two looks ({@link org.mpp.Mpp#await}).
+     * What an application in this process that watches jobs waits on between two looks ({@link org.mpp.Mpp#await},
+     * {@code mpp run}): this node's tasks' ends and progress writes end its wait, so the look comes at once and no
+     * oftener than the job changes here. Make one per watch, before its first look.
      */
-    public void awaitTaskEnd(Duration atMost) throws InterruptedException {
-        synchronized (taskEnds) {
-            taskEnds.wait(Math.max(1, atMost.toMillis()));
+    public ChangeWaiter changeWaiter() {
+        return new ChangeWaiter();
+    }
+
+    /** See {@link #changeWaiter()}. One thread uses it. */
+    public final class ChangeWaiter {
+        private long seen = jobChanges.get();
+
+        private ChangeWaiter() {
+        }
+
+        /**
+         * Returns as soon as one of this node's tasks has ended or written progress since this waiter was made or last
+         * returned (a change during the caller's look is not lost), else after {@code atMost}.
+         */
+        public void await(Duration atMost) throws InterruptedException {
+            long deadline = System.nanoTime() + atMost.toNanos();
+            synchronized (jobChanges) {
+                long left;
+                while (jobChanges.get() == seen && (left = deadline - System.nanoTime()) > 0) {
+                    jobChanges.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+                seen = jobChanges.get();
+            }
         }
     }
 

@@ -87,22 +87,26 @@ final class TaskContext {
     /**
      * Writes the latest progress if it moved; cancels the work when the claim is lost or the work stalled. One thread
      * calls this.
+     *
+     * @return whether it wrote the task's progress
      */
-    void flushProgress() {
+    boolean flushProgress() {
         watch();
         double f = pending;
         if (f < 0 || f == written) {
-            return;
+            return false;
         }
         written = f;
         try {
-            if (!tasks.progress(claim, f)) {
-                lost.set(true);
-                cancel.cancel();
+            if (tasks.progress(claim, f)) {
+                return true;
             }
+            lost.set(true);
+            cancel.cancel();
         } catch (RuntimeException e) {
             // A database blip must not kill the encode; the lease and the completion write decide ownership.
         }
+        return false;
     }
 
     private void watch() {

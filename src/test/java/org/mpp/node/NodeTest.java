@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -202,8 +203,9 @@ class NodeTest {
         // between its empty claim and its wait: the stop's wake came before the wait and was lost (mpp run of a 1 s clip
         // waited out the rest of a 0.5 s poll here).
         JobView done;
+        Node.ChangeWaiter changes = node.changeWaiter();
         while (!(done = client.job(job).orElseThrow()).finished()) {
-            node.awaitTaskEnd(Duration.ofMillis(200));
+            changes.await(Duration.ofMillis(200));
         }
         long t0 = System.nanoTime();
         node.close();
@@ -211,6 +213,30 @@ class NodeTest {
 
         assertThat(done.status()).as("status (%s)", done.failureReason()).isEqualTo(Status.COMPLETE);
         assertThat(seconds).as("seconds to stop the node after its last task").isLessThan(2.0);
+    }
+
+    @Test
+    void aWatchInTheNodesProcessIsWokenByEachProgressWriteNotOnlyAtTaskEnds() throws Exception {
+        // One segment: the only task ends are the ingest's (progress 0.1), the segment's (0.9) and the export's.
+        build("mpp.node.roles.transcode = 1\nmpp.media.segment-seconds = 60");
+        UUID job = client.submit(SyntheticMedia.builder().size(1280, 720).seconds(8).write(dir.resolve("watched.mp4")), 0);
+        Node.ChangeWaiter changes = node.changeWaiter();
+        node.start();
+        node.wake();
+        List<Double> seen = new ArrayList<>();
+        JobView v;
+        long t0 = System.nanoTime();
+        while (!(v = client.job(job).orElseThrow()).finished()) {
+            seen.add(v.progress());
+            // Far longer than the job: a wait ends only when the node wakes it.
+            changes.await(Duration.ofSeconds(120));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        assertThat(v.status()).as("status (%s)", v.failureReason()).isEqualTo(Status.COMPLETE);
+        assertThat(seconds).as("seconds to the end, waiting only on wakes").isLessThan(60);
+        // Before, the watch was woken only when a task ended, and saw no progress of the segment while it ran.
+        assertThat(seen).as("progress seen").anyMatch(p -> p > 0.1 && p < 0.9);
     }
 
     @Test
