@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final Duration STOP_BUDGET = Duration.ofSeconds(20);
+    /** An idle worker claims again after this long (or a poll, if longer) even when nothing woke it: a backstop. */
+    private static final Duration IDLE_BACKSTOP = Duration.ofMinutes(1);
 
     private final Settings settings;
     private final Database db;
@@ -88,6 +90,12 @@ public final class Node implements AutoCloseable {
     private ExecutorService heartbeat;
     private java.util.concurrent.ScheduledExecutorService housekeeper;
     private java.util.concurrent.ScheduledExecutorService progressWriter;
+    private java.util.concurrent.ScheduledExecutorService scout;
+    /** Per stage: how many of this node's workers wait for work now (what the scout looks for). */
+    private final Map<Stage, AtomicInteger> idleWorkers = Map.of(Stage.INGEST, new AtomicInteger(), Stage.TRANSCODE, new AtomicInteger(),
+            Stage.EXPORT, new AtomicInteger());
+    /** Whether the scout's last look failed: a database that stays away is reported once, not at every poll. */
+    private volatile boolean scoutFailing;
     private final PhaseTimes times = new PhaseTimes();
     /** Counts what an application in this process watching jobs looks for: this node's tasks' ends and progress writes. */
     private final java.util.concurrent.atomic.AtomicLong jobChanges = new java.util.concurrent.atomic.AtomicLong();
@@ -219,6 +227,9 @@ public final class Node implements AutoCloseable {
         startPool(Stage.INGEST, roles.ingest());
         startPool(Stage.TRANSCODE, roles.transcode());
         startPool(Stage.EXPORT, roles.export());
+        long poll = settings.node().poll().toMillis();
+        scout = Executors.newSingleThreadScheduledExecutor(named("mpp-scout"));
+        scout.scheduleWithFixedDelay(this::scout, poll, poll, TimeUnit.MILLISECONDS);
         // Every node sends webhooks: the outbox is the cluster's, whichever node wrote the events.
         webhooks.start();
         if (watch != null) {
@@ -240,22 +251,27 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Claims and runs tasks of one stage until the node stops. Never dies: every iteration catches everything. */
+    /**
+     * Claims and runs tasks of one stage until the node stops. Never dies: every iteration catches everything. An idle
+     * worker claims again when it is woken: by a task of this node that queued work for its stage, or by the scout,
+     * which looks once a poll whether any node queued some. It also claims again after {@link #IDLE_BACKSTOP}.
+     */
     private void workLoop(Stage stage) {
         Duration poll = settings.node().poll();
+        Duration idleFor = poll.compareTo(IDLE_BACKSTOP) > 0 ? poll : IDLE_BACKSTOP;
         while (!stopping.get()) {
             try {
                 long woken = wakeups.get(stage).get();
                 Policies p = policies;
                 if (!authorised || !p.enabled(stage) || !roomToClaim.test(stage)) {
-                    idle(stage, poll, woken);
+                    idle(stage, idleFor, woken);
                     continue;
                 }
                 long t0 = System.nanoTime();
                 List<org.mpp.store.Claim> claims = times.muted(() -> tasks.claim(stage, id, 1, settings.node().lease()));
                 times.add(claims.isEmpty() ? PhaseTimes.Phase.IDLE_POLL : PhaseTimes.Phase.DATABASE, System.nanoTime() - t0);
                 if (claims.isEmpty()) {
-                    idle(stage, poll, woken);
+                    idle(stage, idleFor, woken);
                     continue;
                 }
                 meters.claimed(stage);
@@ -306,6 +322,36 @@ public final class Node implements AutoCloseable {
             }
         } catch (Throwable t) {
             log.warn("Progress writer of node {}: {}", id, t.toString());
+        }
+    }
+
+    /**
+     * One look, for the stages that have idle workers here, whether any node queued work they could claim; wakes those
+     * that have some. One statement that locks nothing, where each idle worker used to run a claim transaction at every
+     * poll (an idle node with the default roles: four). Never throws: a scheduled task that throws is never run again.
+     */
+    private void scout() {
+        if (stopping.get()) {
+            return;
+        }
+        try {
+            List<Stage> waiting = idleWorkers.entrySet().stream().filter(e -> e.getValue().get() > 0).map(Map.Entry::getKey).sorted().toList();
+            if (waiting.isEmpty()) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            Set<Stage> found = times.muted(() -> tasks.claimable(waiting));
+            times.add(PhaseTimes.Phase.IDLE_POLL, System.nanoTime() - t0);
+            found.forEach(this::wake);
+            if (scoutFailing) {
+                scoutFailing = false;
+                log.info("Node {} looks for work again", id);
+            }
+        } catch (Throwable t) {
+            if (!scoutFailing) {
+                scoutFailing = true;
+                log.warn("Node {} cannot look for work: {} (trying again every {} ms)", id, t.toString(), settings.node().poll().toMillis());
+            }
         }
     }
 
@@ -451,24 +497,10 @@ public final class Node implements AutoCloseable {
             audioAhead.close();
             // Events the workers wrote while stopping stay in the outbox for the other nodes (or this one's next start).
             webhooks.close();
-            if (progressWriter != null) {
-                // No interrupt, as for the heartbeat below.
-                progressWriter.shutdown();
-                try {
-                    progressWriter.awaitTermination(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (housekeeper != null) {
-                // No interrupt, as for the heartbeat below; a round in progress ends within a statement timeout.
-                housekeeper.shutdown();
-                try {
-                    housekeeper.awaitTermination(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+            // No interrupt, as for the heartbeat below; a round in progress ends within a statement timeout.
+            interrupted |= stopWithoutInterrupt(progressWriter);
+            interrupted |= stopWithoutInterrupt(scout);
+            interrupted |= stopWithoutInterrupt(housekeeper);
             if (started.get()) {
                 try {
                     nodes.unregister(id);
@@ -563,6 +595,8 @@ public final class Node implements AutoCloseable {
      */
     private void idle(Stage stage, Duration d, long woken) {
         java.util.concurrent.atomic.AtomicLong signal = wakeups.get(stage);
+        AtomicInteger idle = idleWorkers.get(stage);
+        idle.incrementAndGet();
         try {
             synchronized (signal) {
                 if (!stopping.get() && signal.get() == woken) {
@@ -572,6 +606,22 @@ public final class Node implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopping.set(true);
+        } finally {
+            idle.decrementAndGet();
+        }
+    }
+
+    /** Lets {@code e} (null: never started) finish its round and stop, within the stop budget; true when interrupted. */
+    private static boolean stopWithoutInterrupt(ExecutorService e) {
+        if (e == null) {
+            return false;
+        }
+        e.shutdown();
+        try {
+            e.awaitTermination(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+            return false;
+        } catch (InterruptedException ie) {
+            return true;
         }
     }
 

@@ -169,9 +169,9 @@ final class Claims {
         if (stage == Stage.TRANSCODE) {
             fields.addAll(List.of(TRANSCODEJOB.SEGMENTPART, TRANSCODEJOB.SEGMENTINFO));
         }
-        Condition waiting = t.status().eq(Status.READY).and(t.paused().isFalse());
+        Condition waiting = waiting(t);
         if (descendingIndexes) {
-            return new ArrayList<>(tx.select(fields).from(t.table()).where(waiting, t.availableAt().le(Sql.now()))
+            return new ArrayList<>(tx.select(fields).from(t.table()).where(claimableNow(t))
                     .orderBy(t.priority().desc(), t.id()).limit(max).forUpdate().skipLocked().fetch());
         }
         List<Record> rows = new ArrayList<>();
@@ -182,6 +182,16 @@ final class Claims {
             level = tx.select(DSL.max(t.priority())).from(t.table()).where(waiting, t.priority().lt(level)).fetchOne(0, Integer.class);
         }
         return rows;
+    }
+
+    /** A task that waits for a claim: ready and not paused (it may still be held back: {@link #claimableNow}). */
+    private static Condition waiting(Columns t) {
+        return t.status().eq(Status.READY).and(t.paused().isFalse());
+    }
+
+    /** A task a claim takes now: waiting, and its availableAt (a retry's backoff) reached on the database's clock. */
+    static Condition claimableNow(Columns t) {
+        return waiting(t).and(t.availableAt().le(Sql.now()));
     }
 
     /** True where an index keeps a column DESC: MySQL 8, MariaDB 10.8 and later, H2. Older MariaDB parses and ignores it. */

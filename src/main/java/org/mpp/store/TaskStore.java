@@ -67,6 +67,28 @@ public final class TaskStore {
         return claims.claim(stage, node, max, lease);
     }
 
+    /**
+     * Which of {@code stages} have a task that a claim would take now, as far as one statement that locks nothing can
+     * tell (a task another node is claiming meanwhile still counts): what a node's idle workers wait for before they
+     * claim ({@code Node}'s scout).
+     */
+    public Set<Stage> claimable(Collection<Stage> stages) {
+        List<Stage> asked = List.copyOf(stages);
+        if (asked.isEmpty()) {
+            return Set.of();
+        }
+        List<Field<Boolean>> exists = asked.stream()
+                .map(s -> DSL.field(DSL.exists(DSL.selectOne().from(s.t.table()).where(Claims.claimableNow(s.t))))).toList();
+        Record row = dsl.select(exists).fetchOne();
+        Set<Stage> found = java.util.EnumSet.noneOf(Stage.class);
+        for (int i = 0; i < asked.size(); i++) {
+            if (Boolean.TRUE.equals(row.get(i, Boolean.class))) {
+                found.add(asked.get(i));
+            }
+        }
+        return found;
+    }
+
     /** {@link Claims#lockReady}, for the claim contract's tests. */
     List<Record> lockReady(DSLContext tx, Stage stage, int max) {
         return claims.lockReady(tx, stage, max);

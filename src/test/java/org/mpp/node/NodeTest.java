@@ -240,6 +240,45 @@ class NodeTest {
     }
 
     @Test
+    void anIdleNodeLooksForWorkWithOneStatementAPollAndClaimsOnlyWhenThereIsSome() throws Exception {
+        Settings s = settings("""
+                mpp.node.poll-millis = 100
+                mpp.node.heartbeat-seconds = 2
+                mpp.node.lease-seconds = 30
+                mpp.node.roles { ingest = 1, transcode = 2, export = 1 }
+                """);
+        StatementLog sql = new StatementLog();
+        List<StatementLog.Sent> idle;
+        double secondsToClaim;
+        JobView done;
+        try (org.mpp.store.Database db = org.mpp.store.Database.open(s.db(), s.work().dir())) {
+            node = Node.builder(s).dataSource(sql.wrap(db.dataSource())).build();
+            client = MppClient.create(db, s);
+            node.start();
+            Thread.sleep(1000);
+            sql.clear();
+            Thread.sleep(2000);
+            idle = sql.sent();
+            // As another process submits: nothing wakes this node; its next look finds the job.
+            Path file = SyntheticMedia.builder().seconds(1).write(dir.resolve("elsewhere.mp4"));
+            long t0 = System.nanoTime();
+            UUID job = client.submit(file, 0);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> client.job(job).orElseThrow().status() != Status.IMPORTED);
+            secondsToClaim = (System.nanoTime() - t0) / 1e9;
+            done = awaitFinished(job);
+            node.close();
+            node = null;
+        }
+
+        assertThat(done.status()).as("status (%s)", done.failureReason()).isEqualTo(Status.COMPLETE);
+        // Before, each of the four idle workers ran a claim (SELECT ... FOR UPDATE in a transaction) at every poll: 80 in 2 s.
+        assertThat(idle).as("claims of an idle node in 2 s").noneMatch(x -> x.sql().toLowerCase(java.util.Locale.ROOT).contains("for update"));
+        assertThat(idle.stream().filter(x -> x.thread().startsWith("mpp-scout")).count()).as("looks for work in 2 s, one a poll").isBetween(10L, 25L);
+        assertThat(secondsToClaim).as("seconds from another process's submit to the ingest's claim").isLessThan(1.0);
+    }
+
+    @Test
     void formatsWithoutMp4DeliverOnlyThePackageAndKeepNoMp4() throws IOException {
         build("mpp.packaging.formats = [dash]\nmpp.work.delivery-dir = \"" + dir.resolve("delivery") + "\"");
         UUID job = client.submit(SyntheticMedia.builder().seconds(1).write(dir.resolve("d.mp4")), 0);

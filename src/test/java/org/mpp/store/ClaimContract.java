@@ -120,6 +120,28 @@ interface ClaimContract extends StoreContract {
     }
 
     @Test
+    default void aLookForWorkFindsTheStagesWhoseTasksAClaimWouldTakeNow() {
+        List<Stage> all = List.of(Stage.values());
+        assertThat(tasks().claimable(all)).as("nothing queued").isEmpty();
+        UUID paused = jobs().submit("paused.mp4", 0);
+        jobs().setPaused(paused, true);
+        assertThat(tasks().claimable(all)).as("a paused job's ingest").isEmpty();
+        jobs().setPaused(paused, false);
+        assertThat(tasks().claimable(all)).as("the job resumed").containsExactly(Stage.INGEST);
+        f().claimOne(Stage.INGEST, nodeA());
+
+        f().aJob().withSegments(1).create();
+        assertThat(tasks().claimable(all)).as("a segment queued").containsExactly(Stage.TRANSCODE);
+        assertThat(tasks().claimable(List.of(Stage.INGEST, Stage.EXPORT))).as("only the stages asked about").isEmpty();
+        Claim c = f().claimOne(Stage.TRANSCODE, nodeA());
+        assertThat(tasks().claimable(all)).as("the segment claimed").isEmpty();
+        tasks().fail(c, "encoder hiccup", false, 3);
+        assertThat(tasks().claimable(all)).as("the segment in its backoff").isEmpty();
+        f().skipBackoff(Stage.TRANSCODE, c.taskId());
+        assertThat(tasks().claimable(all)).as("the backoff over").containsExactly(Stage.TRANSCODE);
+    }
+
+    @Test
     default void whileOneClaimHoldsItsRowsAnotherClaimTakesTheNextTask() throws Exception {
         f().aJob().withSegments(3).create();
         var t = Stage.TRANSCODE.t;
