@@ -79,7 +79,8 @@ final class RunCommand implements Callable<Integer> {
                     ProgressLine line = new ProgressLine(job.getValue(), System.err);
                     JobView done;
                     try {
-                        // Woken when one of the node's tasks ends: the job's last one ends the wait at once, not up to a poll later.
+                        // Woken when one of the node's tasks ends or writes progress: the job's last task ends the wait at once,
+                        // and the job is read no oftener than it changes here.
                         done = client.await(job.getKey(), Duration.ofDays(7), v -> line.show(v.statusName(), v.progress()), node.changeWaiter()::await);
                     } catch (java.util.concurrent.TimeoutException e) {
                         throw new IllegalStateException(e);

@@ -9,8 +9,9 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * A real pool seen through a window: every SQL text that a connection prepares or executes is recorded, with the name
- * of the thread that sent it, then passed on unchanged. For tests that count what a node sends to its database.
+ * A real pool seen through a window: every SQL text that a connection prepares is recorded, with the name of the
+ * thread that sent it, then passed on unchanged (jOOQ prepares every statement it sends). For tests that count what a
+ * node sends to its database.
  */
 final class StatementLog {
     /** One statement sent: its thread's name and its SQL text. */
