@@ -97,16 +97,14 @@ public final class Node implements AutoCloseable {
     /** Whether the scout's last look failed: a database that stays away is reported once, not at every poll. */
     private volatile boolean scoutFailing;
     private final PhaseTimes times = new PhaseTimes();
-    /** Counts what an application in this process watching jobs looks for: this node's tasks' ends and progress writes. */
-    private final java.util.concurrent.atomic.AtomicLong jobChanges = new java.util.concurrent.atomic.AtomicLong();
+    /** Raised for what an application in this process watching jobs looks for: this node's tasks' ends and progress writes. */
+    private final Signal jobChanges = new Signal();
     private final NodeMeters meters;
     /**
-     * Per stage: the monitor idle workers wait on, and how many times the stage was woken. A worker reads the count before
-     * it claims and waits only while it is unchanged, so a wake that comes between its empty claim and its wait (the
-     * last segment queueing the export, a stop) is not lost for a whole poll.
+     * Per stage: what idle workers wait on. A worker reads the count before it claims, so a wake that comes between its
+     * empty claim and its wait (the last segment queueing the export, a stop) is not lost for a whole poll.
      */
-    private final Map<Stage, java.util.concurrent.atomic.AtomicLong> wakeups = Map.of(Stage.INGEST, new java.util.concurrent.atomic.AtomicLong(),
-            Stage.TRANSCODE, new java.util.concurrent.atomic.AtomicLong(), Stage.EXPORT, new java.util.concurrent.atomic.AtomicLong());
+    private final Map<Stage, Signal> wakeups = Map.of(Stage.INGEST, new Signal(), Stage.TRANSCODE, new Signal(), Stage.EXPORT, new Signal());
 
     /** Builds a node from settings; {@link Builder#dataSource} lets an application pass its own pool. */
     public static Builder builder(Settings settings) {
@@ -261,7 +259,7 @@ public final class Node implements AutoCloseable {
         Duration idleFor = poll.compareTo(IDLE_BACKSTOP) > 0 ? poll : IDLE_BACKSTOP;
         while (!stopping.get()) {
             try {
-                long woken = wakeups.get(stage).get();
+                long woken = wakeups.get(stage).count();
                 Policies p = policies;
                 if (!authorised || !p.enabled(stage) || !roomToClaim.test(stage)) {
                     idle(stage, idleFor, woken);
@@ -543,18 +541,11 @@ public final class Node implements AutoCloseable {
     }
 
     private void wake(Stage stage) {
-        java.util.concurrent.atomic.AtomicLong signal = wakeups.get(stage);
-        synchronized (signal) {
-            signal.incrementAndGet();
-            signal.notifyAll();
-        }
+        wakeups.get(stage).raise();
     }
 
     private void jobChanged() {
-        synchronized (jobChanges) {
-            jobChanges.incrementAndGet();
-            jobChanges.notifyAll();
-        }
+        jobChanges.raise();
     }
 
     /**
@@ -568,7 +559,7 @@ public final class Node implements AutoCloseable {
 
     /** See {@link #changeWaiter()}. One thread uses it. */
     public final class ChangeWaiter {
-        private long seen = jobChanges.get();
+        private long seen = jobChanges.count();
 
         private ChangeWaiter() {
         }
@@ -578,14 +569,7 @@ public final class Node implements AutoCloseable {
          * returned (a change during the caller's look is not lost), else after {@code atMost}.
          */
         public void await(Duration atMost) throws InterruptedException {
-            long deadline = System.nanoTime() + atMost.toNanos();
-            synchronized (jobChanges) {
-                long left;
-                while (jobChanges.get() == seen && (left = deadline - System.nanoTime()) > 0) {
-                    jobChanges.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                }
-                seen = jobChanges.get();
-            }
+            seen = jobChanges.await(seen, atMost, () -> false);
         }
     }
 
@@ -594,15 +578,10 @@ public final class Node implements AutoCloseable {
      * the worker read {@code woken}, or the node is stopping.
      */
     private void idle(Stage stage, Duration d, long woken) {
-        java.util.concurrent.atomic.AtomicLong signal = wakeups.get(stage);
         AtomicInteger idle = idleWorkers.get(stage);
         idle.incrementAndGet();
         try {
-            synchronized (signal) {
-                if (!stopping.get() && signal.get() == woken) {
-                    signal.wait(d.toMillis());
-                }
-            }
+            wakeups.get(stage).await(woken, d, stopping::get);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopping.set(true);
