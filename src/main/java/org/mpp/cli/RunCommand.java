@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
      */
     static int runFiles(Settings settings, List<Path> files, boolean serveApi, boolean keepServing) throws InterruptedException {
         List<CompletableFuture<Path>> imported = importAhead(settings, files);
-        Set<Path> submittedCopies = new HashSet<>();
+        Map<UUID, Path> submittedCopies = new HashMap<>();
         try (Node node = Node.builder(settings).build();
                 MppClient client = MppClient.create(node.database(), settings)) {
             Map<UUID, String> submitted = new LinkedHashMap<>();
@@ -65,16 +65,27 @@ final class RunCommand implements Callable<Integer> {
                 Path f = files.get(i);
                 try {
                     Path copy = imported(imported.get(i));
-                    submitted.put(client.submit(copy, 0), f.getFileName().toString());
-                    submittedCopies.add(copy);
+                    UUID job = client.submit(copy, 0);
+                    submitted.put(job, f.getFileName().toString());
+                    submittedCopies.put(job, copy);
                 } catch (MppException e) {
                     System.err.println(Main.failureLine(f, e));
                     failed++;
                 }
             }
-            // Started once the files are submitted: the workers' first look finds them, with no poll or wake to wait for.
-            node.start();
-            try (ApiServer api = serveApi ? startApi(settings, node) : null) {
+            // The workers start once the files are submitted: their first look finds them, with no poll or wake to wait for.
+            ApiServer started = null;
+            try {
+                started = serveApi ? startApi(settings, node) : null;
+                node.start();
+            } catch (RuntimeException | Error e) {
+                if (started != null) {
+                    started.close();
+                }
+                withdraw(client, submitted, submittedCopies);
+                throw e;
+            }
+            try (ApiServer api = started) {
                 for (Map.Entry<UUID, String> job : submitted.entrySet()) {
                     ProgressLine line = new ProgressLine(job.getValue(), System.err);
                     JobView done;
@@ -110,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
                 return failed == 0 ? 0 : Main.EXIT_FAILED;
             }
         } finally {
-            discardUnsubmitted(files, imported, submittedCopies);
+            discardUnsubmitted(files, imported, Set.copyOf(submittedCopies.values()));
         }
     }
 
@@ -154,8 +165,26 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Deletes the copies made for files that were never submitted (the node did not start, or a submit failed): nothing
-     * would ever ingest or delete them. A file that was in the source folder already is the user's and stays.
+     * Deletes the jobs this command submitted, when its node or its API could not start: left queued, they would run on
+     * whichever node starts next on this database, long after this command reported its failure. The copy of each job
+     * deleted is then discarded as if never submitted; a job that cannot be deleted keeps its copy and is named.
+     */
+    private static void withdraw(MppClient client, Map<UUID, String> submitted, Map<UUID, Path> copies) {
+        for (Map.Entry<UUID, String> job : submitted.entrySet()) {
+            try {
+                client.delete(job.getKey());
+                copies.remove(job.getKey());
+            } catch (RuntimeException e) {
+                System.err.println("Could not withdraw the job of " + Names.printable(job.getValue()) + " (" + job.getKey()
+                        + "); it stays queued: " + Names.printable(e.toString()));
+            }
+        }
+    }
+
+    /**
+     * Deletes the copies made for files that were never submitted (the database could not be opened, a submit failed) or
+     * whose jobs were withdrawn: nothing would ever ingest or delete them. A file that was in the source folder already is
+     * the user's and stays.
      */
     private static void discardUnsubmitted(List<Path> files, List<CompletableFuture<Path>> imported, Set<Path> submitted)
             throws InterruptedException {

@@ -210,6 +210,16 @@ public final class MppClient implements AutoCloseable {
     }
 
     /**
+     * Deletes a job and its tasks; a node still working on it loses its claim and stops. Its files are left where they
+     * are (its source, whatever its tasks wrote).
+     *
+     * @return false when there was no such job
+     */
+    public boolean delete(UUID job) {
+        return jobs.delete(job);
+    }
+
+    /**
      * Waits until the job is complete or failed, calling {@code onChange} whenever its status or progress changes.
      *
      * @return the finished job (check {@link JobView#status()})

@@ -109,6 +109,29 @@ class MainTest {
     }
 
     @Test
+    void runWithdrawsItsJobsWhenItsNodeCannotStart() throws IOException {
+        // mpp run submits its files before its node's workers start, so that their first look finds them. A node that then
+        // failed to start left the jobs queued in this folder's database, and their copies in the source folder: the next
+        // node started on it ran them, long after this run had reported its failure.
+        Path clip = SyntheticMedia.builder().seconds(1).write(dir.resolve("clip.mp4"));
+        Path blocker = Files.createDirectories(dir.resolve("work")).resolve("quarantine");
+        Files.writeString(blocker, "a file where the node makes a folder");
+
+        Run r = run("run", clip.toString());
+
+        assertThat(r.exit()).as(r.err()).isNotZero();
+        assertThat(r.err()).contains("Cannot create the work folders");
+        try (var files = Files.list(dir.resolve("work").resolve("source"))) {
+            assertThat(files).isEmpty();
+        }
+        assertThat(clip).isRegularFile();
+        Files.delete(blocker);
+        Run jobs = run("jobs", "--json");
+        assertThat(jobs.exit()).as(jobs.err()).isZero();
+        assertThat(jobs.out().replaceAll("\\s", "")).as("no job left queued").isEqualTo("[]");
+    }
+
+    @Test
     void runStartsTheIngestAtOnceNotAtTheWorkersNextPoll() throws Exception {
         // A cold `mpp run` as a user starts it (a new JVM). Its node's workers used to start before the file was submitted
         // and look for work at once: without a wake after the submit the job waited for their next look, half a 500 ms
