@@ -219,7 +219,9 @@ class NodeTest {
     void aWatchInTheNodesProcessIsWokenByEachProgressWriteNotOnlyAtTaskEnds() throws Exception {
         // One segment: the only task ends are the ingest's (progress 0.1), the segment's (0.9) and the export's.
         build("mpp.node.roles.transcode = 1\nmpp.media.segment-seconds = 60");
-        UUID job = client.submit(SyntheticMedia.builder().size(1280, 720).seconds(8).write(dir.resolve("watched.mp4")), 0);
+        // Its segment must span several of the progress writer's one-second rounds, on a fast machine too: an 8 s 720p clip
+        // took 3 s in all on one, and its segment, encoded between two rounds, showed no progress.
+        UUID job = client.submit(SyntheticMedia.builder().size(1920, 1080).seconds(12).write(dir.resolve("watched.mp4")), 0);
         Node.ChangeWaiter changes = node.changeWaiter();
         node.start();
         node.wake();
@@ -236,7 +238,7 @@ class NodeTest {
         assertThat(v.status()).as("status (%s)", v.failureReason()).isEqualTo(Status.COMPLETE);
         assertThat(seconds).as("seconds to the end, waiting only on wakes").isLessThan(60);
         // Before, the watch was woken only when a task ended, and saw no progress of the segment while it ran.
-        assertThat(seen).as("progress seen").anyMatch(p -> p > 0.1 && p < 0.9);
+        assertThat(seen).as("progress seen in %.1f s", seconds).anyMatch(p -> p > 0.1 && p < 0.9);
     }
 
     @Test
