@@ -212,7 +212,9 @@ final class Stages {
             return;
         }
         Path source = sourceOf(job);
-        Optional<FileIdentity> read = FileIdentity.of(source);
+        // The file deleted once the job is complete, if it is still that one then: the one under the source's name now, unless
+        // it is not the size the ingest probed (another upload put there since, which stays).
+        Optional<FileIdentity> read = FileIdentity.of(source).filter(now -> now.size() == info.sizeBytes());
         Path out = folders.export(c.job());
         long started = System.nanoTime();
         List<Path> exported = exportRenditions(ctx, rows, renditions, first.ingestAttempt(), source, info, out);
@@ -251,8 +253,8 @@ final class Stages {
             return null;
         }, TaskRunner.COMPLETION_ATTEMPTS);
         long recorded = System.nanoTime();
-        if (read.isPresent() && !SourceFiles.deleteIfUnchanged(source, read.get()) && Files.exists(source)) {
-            log.info("Job {}: a new file took its source's name {} during the export; it stays", c.job(), source);
+        if ((read.isEmpty() || !SourceFiles.deleteIfUnchanged(source, read.get())) && Files.exists(source)) {
+            log.info("Job {}: a new file took its source's name {} since the job read it; it stays", c.job(), source);
         }
         folders.purge(c.job());
         deleteStaleTemporaries(out);

@@ -2,15 +2,19 @@ package org.mpp.node;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.mpp.MppException;
 import org.mpp.media.BadInputException;
 import org.mpp.media.CancelledException;
 import org.mpp.media.DiskFullException;
 import org.mpp.media.MediaException;
+import org.mpp.media.MediaInfo;
 import org.mpp.store.Claim;
 import org.mpp.store.JobStore;
 import org.mpp.store.LostClaimException;
@@ -205,19 +209,40 @@ final class TaskRunner {
         }
     }
 
-    /** Moves a failed job's source to quarantine/ and removes its work folders. */
+    /**
+     * Moves a failed job's source to quarantine/ and removes its work folders. A file under the source's name that is not
+     * the size the ingest probed is another upload's, put there since, and stays.
+     */
     void quarantine(UUID job) {
         try {
             var view = jobs.job(job);
             if (view.isPresent()) {
                 var source = folders.source(view.get().sourceName());
-                if (source.isPresent()) {
+                OptionalLong read = probedSize(view.get().mediaInfo());
+                long now = source.isPresent() && Files.isRegularFile(source.get(), LinkOption.NOFOLLOW_LINKS)
+                        ? Files.size(source.get()) : -1;
+                if (source.isPresent() && read.isPresent() && now >= 0 && now != read.getAsLong()) {
+                    log.warn("Job {} failed; its source's name {} now holds another file ({} bytes, where the job read {}), which stays",
+                            job, source.get(), now, read.getAsLong());
+                } else if (source.isPresent()) {
                     folders.quarantine(source.get(), job).ifPresent(q -> log.warn("Job {} failed; its source is quarantined as {}", job, q));
                 }
             }
             folders.purge(job);
         } catch (IOException | RuntimeException e) {
             log.warn("Could not quarantine the source of failed job {}: {}", job, e.toString());
+        }
+    }
+
+    /** The source's size as the job's ingest probed it; empty before the ingest, or when the row's media info is unreadable. */
+    private static OptionalLong probedSize(String mediaInfo) {
+        if (mediaInfo == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(MediaInfo.fromJson(mediaInfo).sizeBytes());
+        } catch (RuntimeException unreadable) {
+            return OptionalLong.empty(); // A damaged row: the name is all there is to go by, as before the ingest.
         }
     }
 

@@ -315,6 +315,60 @@ class NodeTest {
     }
 
     @Test
+    void aCompletedJobLeavesANewFilePutUnderItsSourcesNameSinceItsIngest() throws IOException {
+        // The export deleted the file under the source's name if it was unchanged during the export only: a new upload put
+        // there between the ingest and the export was deleted as the completed job's source.
+        build("");
+        ControlStore control = new ControlStore(node.database());
+        control.setPolicy("exportEnabled", "false");
+        UUID job = client.submit(SyntheticMedia.builder().seconds(2).write(dir.resolve("clip.mp4")), 0);
+        node.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.job(job).orElseThrow().status() == Status.TRANSCODED);
+        Path source = dir.resolve("work/source/clip.mp4");
+        Files.delete(source);
+        SyntheticMedia.builder().seconds(1).write(source);
+        long newSize = Files.size(source);
+
+        control.setPolicy("exportEnabled", "true");
+
+        assertThat(awaitFinished(job).status()).isEqualTo(Status.COMPLETE);
+        assertThat(source).as("the new upload").isRegularFile();
+        assertThat(Files.size(source)).isEqualTo(newSize);
+    }
+
+    @Test
+    void aFailedJobLeavesANewFilePutUnderItsSourcesNameSinceItsIngestOutOfQuarantine() throws IOException {
+        // A failed job's quarantine moved whatever file held its source's name, a new upload put there since as well.
+        build("");
+        ControlStore control = new ControlStore(node.database());
+        control.setPolicy("transcodeEnabled", "false");
+        control.setPolicy("failureTolerance", "1");
+        UUID job = client.submit(SyntheticMedia.builder().seconds(2).write(dir.resolve("clip.mp4")), 0);
+        node.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.job(job).orElseThrow().status() == Status.TRANSCODING);
+        Path source = dir.resolve("work/source/clip.mp4");
+        Files.delete(source);
+        Files.writeString(source, "a new upload under the same name");
+        // The job then fails: its cut segments are gone from the work folder.
+        try (var files = Files.walk(dir.resolve("work/ingest").resolve(Uuids.hex(job)))) {
+            for (Path segment : files.filter(f -> f.toString().endsWith(".mkv")).toList()) {
+                Files.delete(segment);
+            }
+        }
+
+        control.setPolicy("transcodeEnabled", "true");
+
+        assertThat(awaitFinished(job).status()).isEqualTo(Status.FAILED);
+        assertThat(source).as("the new upload").hasContent("a new upload under the same name");
+        Path quarantine = dir.resolve("work/quarantine");
+        if (Files.isDirectory(quarantine)) {
+            try (var files = Files.list(quarantine)) {
+                assertThat(files).as("quarantined").isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aBadUploadFailsItsJobAndIsQuarantinedWhileOthersComplete() throws IOException {
         build("");
         UUID bad = client.submit(BadMedia.randomBytes(dir.resolve("bad.mp4"), 20_000), 0);
