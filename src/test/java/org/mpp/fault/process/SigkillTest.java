@@ -45,8 +45,9 @@ import org.mpp.testnode.NodeProcess;
  * <ul>
  * <li>{@code nodes} 3 / 3: node processes alive at any time;</li>
  * <li>{@code jobs} 3 / 10: jobs, submitted at the start;</li>
- * <li>{@code clip-seconds} 10 / 60: length of each 640x360 clip (2 s segments, two veryslow renditions);</li>
- * <li>{@code kill-interval} 6 / 20: seconds between kills;</li>
+ * <li>{@code clip-seconds} 12 / 60: length of each 640x360 clip (2 s segments, two veryslow renditions);</li>
+ * <li>{@code kill-interval} 4 / 20: seconds between kills (short: a faster machine finished 3 jobs of 10 s before the
+ *     second kill of a 6 s interval fell due, and the run made one kill of the two it must);</li>
  * <li>{@code kills} 2 / 0: most kills (0 = no limit: kill until every job is finished);</li>
  * <li>{@code lease-seconds}, {@code heartbeat-seconds} 6, 1 / 30, 2 (reference.conf's defaults);</li>
  * <li>{@code minutes} 6 / 30: time limit for the whole run;</li>
@@ -60,8 +61,8 @@ import org.mpp.testnode.NodeProcess;
 class SigkillTest {
     private static final int NODES = Soak.integer("nodes", 3, 3);
     private static final int JOBS = Soak.integer("jobs", 3, 10);
-    private static final double CLIP_SECONDS = Soak.decimal("clip-seconds", 10, 60);
-    private static final Duration KILL_INTERVAL = Soak.seconds("kill-interval", 6, 20);
+    private static final double CLIP_SECONDS = Soak.decimal("clip-seconds", 12, 60);
+    private static final Duration KILL_INTERVAL = Soak.seconds("kill-interval", 4, 20);
     private static final int MAX_KILLS = Soak.integer("kills", 2, 0);
     private static final Duration RUN_LIMIT = Duration.ofMinutes(Soak.integer("minutes", 6, 30));
     private static final long SEED = Long.getLong("mpp.soak.seed", System.nanoTime());
