@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jooq.Context;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -72,9 +73,23 @@ final class Sql {
      * lock-wait timeout, which InnoDB may do to any transaction that locks rows.
      */
     static <T> T tx(DSLContext dsl, Function<DSLContext, T> work) {
+        return retried(() -> dsl.transactionResult(cfg -> work.apply(DSL.using(cfg))));
+    }
+
+    /**
+     * Runs one statement on its own (autocommit), again (with jitter) on a deadlock or a lock-wait timeout. For a write
+     * that must hold no lock past its statement: a node frozen (SIGSTOP, a paused VM) between a transaction's statement
+     * and its commit keeps that statement's row locks for as long as it is frozen, and every other node's recovery of
+     * those rows waits on them.
+     */
+    static <T> T alone(Supplier<T> statement) {
+        return retried(statement);
+    }
+
+    private static <T> T retried(Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return dsl.transactionResult(cfg -> work.apply(DSL.using(cfg)));
+                return work.get();
             } catch (DataAccessException e) {
                 if (!retryable(e) || attempt == ATTEMPTS) {
                     throw e;

@@ -99,8 +99,10 @@ public final class TaskStore {
      * task the node holds in the database but no worker runs (the claim's answer was lost on the way, or the worker gave
      * up recording its end) is not renewed, so its lease expires and any node recovers it. Renewing every row under the
      * node's UUID kept such a task running forever. Updates by primary key only (a renewal that searched the node's rows
-     * by index waited on every row the node's own workers claimed meanwhile), retried as a transaction when InnoDB
-     * picks it as a deadlock victim.
+     * by index waited on every row the node's own workers claimed meanwhile), retried when InnoDB picks it as a deadlock
+     * victim. One statement on its own, not in a transaction: a node frozen between a renewal's statement and its commit
+     * held its tasks' row locks while frozen, and no other node could recover them (the recovery waited out its statement
+     * timeout at every round).
      *
      * @param running the claims this node's workers hold; claims of other nodes are ignored
      * @return how many leases were extended (claims already lost are not)
@@ -111,7 +113,7 @@ public final class TaskStore {
             Columns t = s.t;
             List<Condition> mine = running.stream().filter(c -> c.stage() == s && c.node().equals(node)).map(TaskStore::fence).toList();
             if (!mine.isEmpty()) {
-                n += Sql.tx(dsl, tx -> tx.update(t.table()).set(t.leaseUntil(), Sql.nowPlus(lease)).where(DSL.or(mine)).execute());
+                n += Sql.alone(() -> dsl.update(t.table()).set(t.leaseUntil(), Sql.nowPlus(lease)).where(DSL.or(mine)).execute());
             }
         }
         return n;

@@ -50,6 +50,31 @@ interface LeaseContract extends StoreContract {
     }
 
     @Test
+    default void aNodeFrozenRightAfterRenewingALeaseHoldsNoLockThatStopsItsRecovery() throws Exception {
+        // A frozen node (SIGSTOP, a paused VM) keeps its connection open. Its renewal ran in a transaction: frozen between
+        // the UPDATE and the COMMIT, it held the task's row lock, every other node's recovery waited on it until its
+        // statement timeout, and the task stayed with the frozen node for as long as it was frozen (ZombieTest in CI).
+        f().aJob().withSegments(1).create();
+        Claim c = f().claimOne(Stage.TRANSCODE, nodeA(), TINY_LEASE);
+        FreezingDataSource freezing = new FreezingDataSource("leaseUntil");
+        TaskStore frozenNode = new TaskStore(Database.open(freezing.wrap(f().db.dataSource()), Duration.ZERO));
+        // Renewed for a millisecond, so that the lease has expired when the node freezes.
+        Thread renewal = new Thread(() -> frozenNode.renewLeases(nodeA(), List.of(c), Duration.ofMillis(1)), "frozen-renewal");
+        renewal.start();
+        try {
+            assertThat(freezing.awaitFrozen(Duration.ofSeconds(30))).as("the renewal ran and its node froze").isTrue();
+
+            var recovery = java.util.concurrent.CompletableFuture.supplyAsync(() -> awaitRecovery(3));
+
+            assertThat(recovery.get(20, java.util.concurrent.TimeUnit.SECONDS)).extracting(TaskStore.Recovered::taskId)
+                    .containsExactly(c.taskId());
+        } finally {
+            freezing.thaw();
+            renewal.join(30_000);
+        }
+    }
+
+    @Test
     default void anIngestRecoveredFromADeadNodeSendsTheJobBackToImported() {
         UUID job = jobs().submit("clip.mp4", 0);
         f().claimOne(Stage.INGEST, nodeA(), TINY_LEASE);

@@ -1,0 +1,81 @@
+package org.mpp.store;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * A real pool whose caller freezes, as a node stopped by SIGSTOP or a paused VM does, right after the database has run a
+ * statement whose SQL contains a marker: the statement's thread waits in it until {@link #thaw()}, holding its connection
+ * and whatever its transaction locked. For tests of what a frozen node leaves locked.
+ */
+final class FreezingDataSource {
+    private static final Set<String> RUNS = Set.of("execute", "executeUpdate", "executeLargeUpdate", "executeQuery");
+    private final String marker;
+    private final CountDownLatch frozen = new CountDownLatch(1);
+    private final CountDownLatch thawed = new CountDownLatch(1);
+
+    FreezingDataSource(String marker) {
+        this.marker = marker;
+    }
+
+    /** {@code pool}, freezing after the first statement that contains the marker. */
+    DataSource wrap(DataSource pool) {
+        return proxy(DataSource.class, pool, (target, m, args) -> {
+            Object r = m.invoke(target, args);
+            return r instanceof Connection c ? connection(c) : r;
+        });
+    }
+
+    /** Waits until a statement has run and its thread is frozen; false when none did within {@code atMost}. */
+    boolean awaitFrozen(Duration atMost) throws InterruptedException {
+        return frozen.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void thaw() {
+        thawed.countDown();
+    }
+
+    private Connection connection(Connection c) {
+        return proxy(Connection.class, c, (target, m, args) -> {
+            Object r = m.invoke(target, args);
+            if (m.getName().equals("prepareStatement") && args[0] instanceof String sql && sql.contains(marker)) {
+                return statement((PreparedStatement) r);
+            }
+            return r;
+        });
+    }
+
+    private PreparedStatement statement(PreparedStatement s) {
+        return proxy(PreparedStatement.class, s, (target, m, args) -> {
+            Object r = m.invoke(target, args);
+            if (RUNS.contains(m.getName()) && frozen.getCount() > 0) {
+                frozen.countDown();
+                thawed.await();
+            }
+            return r;
+        });
+    }
+
+    private interface Call {
+        Object call(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable;
+    }
+
+    private static <T> T proxy(Class<T> type, T target, Call call) {
+        InvocationHandler h = (p, m, args) -> {
+            try {
+                return call.call(target, m, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return type.cast(Proxy.newProxyInstance(FreezingDataSource.class.getClassLoader(), new Class<?>[] {type}, h));
+    }
+}
