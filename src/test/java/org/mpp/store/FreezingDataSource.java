@@ -1,8 +1,5 @@
 package org.mpp.store;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -10,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.mpp.testdb.JdbcProxies;
 
 /**
  * A real pool whose caller freezes, as a node stopped by SIGSTOP or a paused VM does, right after the database has run a
@@ -28,10 +26,7 @@ final class FreezingDataSource {
 
     /** {@code pool}, freezing after the first statement that contains the marker. */
     DataSource wrap(DataSource pool) {
-        return proxy(DataSource.class, pool, (target, m, args) -> {
-            Object r = m.invoke(target, args);
-            return r instanceof Connection c ? connection(c) : r;
-        });
+        return JdbcProxies.connections(pool, this::connection);
     }
 
     /** Waits until a statement has run and its thread is frozen; false when none did within {@code atMost}. */
@@ -44,7 +39,7 @@ final class FreezingDataSource {
     }
 
     private Connection connection(Connection c) {
-        return proxy(Connection.class, c, (target, m, args) -> {
+        return JdbcProxies.of(Connection.class, c, (target, m, args) -> {
             Object r = m.invoke(target, args);
             if (m.getName().equals("prepareStatement") && args[0] instanceof String sql && sql.contains(marker)) {
                 return statement((PreparedStatement) r);
@@ -54,7 +49,7 @@ final class FreezingDataSource {
     }
 
     private PreparedStatement statement(PreparedStatement s) {
-        return proxy(PreparedStatement.class, s, (target, m, args) -> {
+        return JdbcProxies.of(PreparedStatement.class, s, (target, m, args) -> {
             Object r = m.invoke(target, args);
             if (RUNS.contains(m.getName()) && frozen.getCount() > 0) {
                 frozen.countDown();
@@ -62,20 +57,5 @@ final class FreezingDataSource {
             }
             return r;
         });
-    }
-
-    private interface Call {
-        Object call(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable;
-    }
-
-    private static <T> T proxy(Class<T> type, T target, Call call) {
-        InvocationHandler h = (p, m, args) -> {
-            try {
-                return call.call(target, m, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return type.cast(Proxy.newProxyInstance(FreezingDataSource.class.getClassLoader(), new Class<?>[] {type}, h));
     }
 }
