@@ -2,13 +2,13 @@ package org.mpp.node;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import org.mpp.FileIdentity;
 import org.mpp.MppException;
 import org.mpp.media.BadInputException;
 import org.mpp.media.CancelledException;
@@ -219,11 +219,10 @@ final class TaskRunner {
             if (view.isPresent()) {
                 var source = folders.source(view.get().sourceName());
                 OptionalLong read = probedSize(view.get().mediaInfo());
-                long now = source.isPresent() && Files.isRegularFile(source.get(), LinkOption.NOFOLLOW_LINKS)
-                        ? Files.size(source.get()) : -1;
-                if (source.isPresent() && read.isPresent() && now >= 0 && now != read.getAsLong()) {
+                Optional<FileIdentity> now = source.flatMap(FileIdentity::of);
+                if (now.isPresent() && read.isPresent() && now.get().size() != read.getAsLong()) {
                     log.warn("Job {} failed; its source's name {} now holds another file ({} bytes, where the job read {}), which stays",
-                            job, source.get(), now, read.getAsLong());
+                            job, source.get(), now.get().size(), read.getAsLong());
                 } else if (source.isPresent()) {
                     folders.quarantine(source.get(), job).ifPresent(q -> log.warn("Job {} failed; its source is quarantined as {}", job, q));
                 }
