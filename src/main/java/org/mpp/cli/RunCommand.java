@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 import org.mpp.MppException;
 import org.mpp.Names;
 import org.mpp.api.ApiServer;
@@ -47,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
         return runFiles(main.settings(), files, api, false);
     }
 
+    /** A file this command submitted: the name it is shown by, and its copy in the source folder. */
+    private record Submitted(String name, Path copy) {
+    }
+
     /**
      * Runs {@code files} through a node in this process.
      *
@@ -56,18 +60,15 @@ final class RunCommand implements Callable<Integer> {
      */
     static int runFiles(Settings settings, List<Path> files, boolean serveApi, boolean keepServing) throws InterruptedException {
         List<CompletableFuture<Path>> imported = importAhead(settings, files);
-        Map<UUID, Path> submittedCopies = new HashMap<>();
+        Map<UUID, Submitted> submitted = new LinkedHashMap<>();
         try (Node node = Node.builder(settings).build();
                 MppClient client = MppClient.create(node.database(), settings)) {
-            Map<UUID, String> submitted = new LinkedHashMap<>();
             int failed = 0;
             for (int i = 0; i < files.size(); i++) {
                 Path f = files.get(i);
                 try {
                     Path copy = imported(imported.get(i));
-                    UUID job = client.submit(copy, 0);
-                    submitted.put(job, f.getFileName().toString());
-                    submittedCopies.put(job, copy);
+                    submitted.put(client.submit(copy, 0), new Submitted(f.getFileName().toString(), copy));
                 } catch (MppException e) {
                     System.err.println(Main.failureLine(f, e));
                     failed++;
@@ -82,12 +83,12 @@ final class RunCommand implements Callable<Integer> {
                 if (started != null) {
                     started.close();
                 }
-                withdraw(client, submitted, submittedCopies);
+                withdraw(client, submitted);
                 throw e;
             }
             try (ApiServer api = started) {
-                for (Map.Entry<UUID, String> job : submitted.entrySet()) {
-                    ProgressLine line = new ProgressLine(job.getValue(), System.err);
+                for (Map.Entry<UUID, Submitted> job : submitted.entrySet()) {
+                    ProgressLine line = new ProgressLine(job.getValue().name(), System.err);
                     JobView done;
                     try {
                         // Woken when one of the node's tasks ends or writes progress: the job's last task ends the wait at once,
@@ -100,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
                     if (done.status() == Status.COMPLETE) {
                         done.deliveredFiles().lines().forEach(System.out::println);
                     } else {
-                        System.err.println(Main.failureLine(job.getValue(), done.failureReason()));
+                        System.err.println(Main.failureLine(job.getValue().name(), done.failureReason()));
                         failed++;
                     }
                 }
@@ -121,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
                 return failed == 0 ? 0 : Main.EXIT_FAILED;
             }
         } finally {
-            discardUnsubmitted(files, imported, Set.copyOf(submittedCopies.values()));
+            discardUnsubmitted(files, imported, submitted.values().stream().map(Submitted::copy).collect(Collectors.toSet()));
         }
     }
 
@@ -167,15 +168,17 @@ final class RunCommand implements Callable<Integer> {
     /**
      * Deletes the jobs this command submitted, when its node or its API could not start: left queued, they would run on
      * whichever node starts next on this database, long after this command reported its failure. The copy of each job
-     * deleted is then discarded as if never submitted; a job that cannot be deleted keeps its copy and is named.
+     * deleted is then discarded as if never submitted (it leaves {@code submitted}); a job that cannot be deleted keeps its
+     * copy and is named.
      */
-    private static void withdraw(MppClient client, Map<UUID, String> submitted, Map<UUID, Path> copies) {
-        for (Map.Entry<UUID, String> job : submitted.entrySet()) {
+    private static void withdraw(MppClient client, Map<UUID, Submitted> submitted) {
+        for (var it = submitted.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<UUID, Submitted> job = it.next();
             try {
                 client.delete(job.getKey());
-                copies.remove(job.getKey());
+                it.remove();
             } catch (RuntimeException e) {
-                System.err.println("Could not withdraw the job of " + Names.printable(job.getValue()) + " (" + job.getKey()
+                System.err.println("Could not withdraw the job of " + Names.printable(job.getValue().name()) + " (" + job.getKey()
                         + "); it stays queued: " + Names.printable(e.toString()));
             }
         }
